@@ -27,11 +27,15 @@
  *
  * Scaling in the far tail.  When |x| > 708, e^-|x| is subnormal in double and has lost
  * significant bits; multiplied by a large q or w it can become a normal number with a large
- * relative error.  So for |x| > 512 the small pieces are computed as exp(256 - |x|), i.e.
- * scaled up by 2^256, and the scale 2^-256 is applied by the very last multiplication, which
- * rounds once, correctly, also into the subnormal range.  256 - |x| is exact there: |x| and
- * 256 are both multiples of ulp(|x|) and the result is smaller than |x|.  1 + e' rounds to 1
- * for the scaled e' <= e^-256, exactly as 1 + e does, so the sigma pieces need no change.
+ * relative error.  So for |x| > 512 the small pieces are computed scaled up by 2^256, and
+ * the scale 2^-256 is applied by the very last multiplication, which rounds once, correctly,
+ * also into the subnormal range.  The scaled value e^-|x| 2^256 = e^(256 ln 2 - |x|) is
+ * computed as exp(C - |x|) K, where C = 177.44567822334602 is 256 ln 2 rounded to a multiple
+ * of 2^-43 and K = e^(256 ln 2 - C) = 1 - 2.2485e-14 corrects the difference (one extra
+ * rounding).  C - |x| is exact for 512 < |x| < 1024: both are multiples of 2^-43 = ulp(|x|)
+ * and the difference is below 1024 (beyond, the exponential underflows to 0 anyway).
+ * 1 + e rounds to 1 for the scaled e <= e^-335, as it does unscaled, so the sigma pieces need
+ * no other change.
  *
  * Special values.  A term whose coefficient is exactly 0 contributes exactly 0 (so x = -inf
  * with z = 0 gives loss 0 where 0 * inf would give NaN); the wrong-side infinity gives +inf;
@@ -89,7 +93,8 @@ static inline wce_parts wce_parts_of(double x)
     wce_parts p;
     const double ax = fabs(x);
     const int far = ax > 512.0;
-    const double e = exp((far ? 256.0 : 0.0) - ax); /* e^-|x|, times 2^256 when far */
+    /* e^-|x|, times 2^256 when far (see "Scaling in the far tail") */
+    const double e = exp((far ? 0x1.62e42fefa39f0p+7 : 0.0) - ax) * (far ? 0x1.fffffffffff35p-1 : 1.0);
     const double d = 1.0 + e;
     const double m = log1p(e);
     p.scale = far ? 0x1p-256 : 1.0;
@@ -149,8 +154,8 @@ static inline double wce_hessian_elem(double z, double x, double q, double w)
  * for small q and large -x. */
 static inline double wce_label_gradient_elem(double z, double x, double q, double w)
 {
-    (void)z;
-    return wce_softplus_pair(-w, w * q, wce_parts_of(x));
+    const double r = wce_softplus_pair(-w, w * q, wce_parts_of(x));
+    return (z != z) ? z : r; /* independent of z, but a NaN label still gives NaN */
 }
 
 /* Fused pairs: one exp and one log1p serve both quantities. */

@@ -1,0 +1,82 @@
+"""Accuracy against the mathematical function (mpmath, 200 bits), in ULP of each dtype."""
+
+import math
+
+import numpy as np
+import pytest
+
+import wce_c
+from reference import BOUNDS, QUANTITIES, describe, load, ulp_error
+
+DTYPES = ["float32", "float64"]
+
+
+def compute(quantity, ref):
+    return getattr(wce_c, quantity)(ref.z, ref.x, ref.q, sample_weight=ref.w)
+
+
+@pytest.mark.parametrize("quantity", QUANTITIES)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_error_within_ulp_bound_over_whole_range(dtype, quantity):
+    ref = load(dtype)
+    got = compute(quantity, ref)
+    assert got.dtype == ref.dtype
+    err = ulp_error(got, ref, quantity)
+    worst = int(np.argmax(err))
+    bound = BOUNDS[dtype][quantity]
+    assert err[worst] <= bound, (
+        f"{err[worst]:.3g} ULP > {bound}: " + describe(ref, worst, got, quantity)
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fused_pairs_equal_separate_calls_bitwise(dtype):
+    ref = load(dtype)
+    args = (ref.z, ref.x, ref.q)
+    kw = {"sample_weight": ref.w}
+    l, g = wce_c.loss_gradient(*args, **kw)
+    g2, h = wce_c.gradient_hessian(*args, **kw)
+    for fused, single in ((l, wce_c.loss), (g, wce_c.gradient), (g2, wce_c.gradient),
+                          (h, wce_c.hessian)):
+        np.testing.assert_array_equal(fused, single(*args, **kw))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_tails_are_never_flushed_to_zero(dtype):
+    """Where the exact value is a positive normal or subnormal number of the dtype, so is
+    the result: the failure of the seed formula, ruled out row by row."""
+    ref = load(dtype)
+    for quantity in ("loss", "hessian"):
+        got = compute(quantity, ref)
+        exact = getattr(ref, quantity + "_hi").astype(ref.dtype)
+        positive = np.isfinite(exact) & (exact > 0)
+        bad = np.flatnonzero(positive & ~(got > 0))
+        assert bad.size == 0, describe(ref, int(bad[0]), got, quantity)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_is_accurate_in_double(dtype):
+    """reduction='sum' adds in double: within 1 ULP of the dtype of the exact sum."""
+    ref = load(dtype)
+    hi, lo = ref.loss_hi, ref.loss_lo
+    finite = np.isfinite(hi) & (np.abs(hi) < 1e30) & (ref.w == 1)
+    exact = math.fsum(list(hi[finite]) + list(lo[finite]))
+    got = wce_c.loss(ref.z[finite], ref.x[finite], ref.q[finite], reduction="sum")
+    assert got.dtype == ref.dtype
+    unit = float(np.spacing(ref.dtype.type(abs(exact))))
+    assert abs(float(got) - exact) <= unit, (float(got), exact)
+
+
+def test_special_values_follow_the_contract():
+    """The documented special values, exactly, in both dtypes."""
+    inf, nan = math.inf, math.nan
+    for dt in (np.float32, np.float64):
+        z = np.array([0, 1, 0, 1, 0, 1], dt)
+        x = np.array([-inf, inf, inf, -inf, 0.0, -0.0], dt)
+        q = dt(3.0)
+        np.testing.assert_array_equal(wce_c.loss(z, x, q), dt([0, 0, inf, inf, math.log(2), 3 * math.log(2)]))
+        np.testing.assert_array_equal(wce_c.gradient(z, x, q), dt([0, 0, 1, -3, 0.5, -1.5]))
+        np.testing.assert_array_equal(wce_c.hessian(z, x, q), dt([0, 0, 0, 0, 0.25, 0.75]))
+        for f in (wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient):
+            assert np.isnan(f(dt(nan), dt(1.0), q))
+            assert np.isnan(f(dt(1.0), dt(nan), q))
