@@ -7,7 +7,7 @@ or NaN), multithreaded, for NumPy code and for gradient-boosting custom objectiv
 >>> labels = np.array([0.0, 1.0, 1.0])
 >>> logits = np.array([-20.0, 0.0, 3.0])
 >>> wce_c.loss(labels, logits, pos_weight=2.0)
-array([2.06115362e-09, 1.38629436e+00, 9.71712263e-02])
+array([2.06115362e-09, 1.38629436e+00, 9.71747031e-02])
 >>> g, h = wce_c.gradient_hessian(labels, logits, pos_weight=2.0)
 """
 

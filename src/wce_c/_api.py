@@ -266,9 +266,9 @@ def loss(
     --------
     >>> import numpy as np, wce_c
     >>> wce_c.loss([0.0, 1.0], np.array([-20.0, 3.0], dtype=np.float32), pos_weight=2.0)
-    array([2.0611537e-09, 9.7171226e-02], dtype=float32)
+    array([2.0611537e-09, 9.7174704e-02], dtype=float32)
     >>> float(wce_c.loss([0, 1, 1], [0.5, -1.0, 2.0], 3.0, reduction="mean"))
-    0.9898647...
+    1.76488202...
     """
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     reduction = _check_reduction(reduction)
@@ -304,7 +304,7 @@ def gradient(
     --------
     >>> import wce_c
     >>> wce_c.gradient([0.0, 1.0, 1.0], [0.0, 40.0, -40.0], pos_weight=2.0)
-    array([ 5.00000000e-01, -8.49670624e-18, -2.00000000e+00])
+    array([ 5.00000000e-01, -8.49670851e-18, -2.00000000e+00])
     """
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.GRADIENT, 1, inp, out)
@@ -329,7 +329,7 @@ def hessian(
     --------
     >>> import wce_c
     >>> wce_c.hessian([1.0, 1.0], [0.0, 40.0], pos_weight=2.0)
-    array([5.00000000e-01, 8.49670624e-18])
+    array([5.00000000e-01, 8.49670851e-18])
     """
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.HESSIAN, 1, inp, out)

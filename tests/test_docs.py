@@ -1,0 +1,26 @@
+"""The examples in the docstrings run and print what they say."""
+
+import doctest
+import importlib
+
+import pytest
+
+import wce_c
+
+MODULES = ["wce_c", "wce_c._api", "wce_c._config"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_pass(name):
+    module = importlib.import_module(name)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testmod(module, optionflags=flags, verbose=False)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
+
+
+@pytest.mark.parametrize("name", wce_c.__all__)
+def test_every_public_function_has_an_example(name):
+    obj = getattr(wce_c, name)
+    if callable(obj):
+        assert obj.__doc__ and ">>>" in obj.__doc__, f"{name} has no example"
