@@ -1,0 +1,47 @@
+"""An independent NumPy expression of the stable forms, for tests with a tolerance.
+
+Written from DESIGN section 1 with NumPy's own functions (logaddexp, exp, float64 throughout),
+not from the C core, so that agreement tests the core rather than restating it.
+"""
+
+import numpy as np
+
+
+def _terms(z, x, q, w):
+    z, x, q, w = (np.asarray(a, dtype=np.float64) for a in (z, x, q, w))
+    return w * (1.0 - z), w * q * z, x
+
+
+def loss(z, x, q=1.0, w=1.0):
+    a, b, x = _terms(z, x, q, w)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return a * np.logaddexp(0.0, x) + b * np.logaddexp(0.0, -x)
+
+
+def _sigmoid(x):
+    with np.errstate(over="ignore"):
+        return np.where(x >= 0, 1.0 / (1.0 + np.exp(-np.abs(x))),
+                        np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))))
+
+
+def gradient(z, x, q=1.0, w=1.0):
+    a, b, x = _terms(z, x, q, w)
+    return a * _sigmoid(x) - b * _sigmoid(-x)
+
+
+def hessian(z, x, q=1.0, w=1.0):
+    a, b, x = _terms(z, x, q, w)
+    return (a + b) * _sigmoid(x) * _sigmoid(-x)
+
+
+def label_gradient(z, x, q=1.0, w=1.0):
+    a, b, x = _terms(z, x, q, w)
+    w = np.asarray(w, dtype=np.float64)
+    return w * (np.asarray(q, dtype=np.float64) * np.logaddexp(0.0, -x) - np.logaddexp(0.0, x))
+
+
+def seed_loss(z, x, q=1.0):
+    """TensorFlow's documented formula, in the dtype of x."""
+    one = x.dtype.type(1)
+    l = (one - z) + q * z
+    return (one - z) * x + l * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
