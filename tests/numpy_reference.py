@@ -45,3 +45,16 @@ def seed_loss(z, x, q=1.0):
     one = x.dtype.type(1)
     l = (one - z) + q * z
     return (one - z) * x + l * (np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0))
+
+
+def magnitude(quantity, z, x, q=1.0, w=1.0):
+    """Sum of the absolute values of the terms of ``quantity``: the scale of its rounding
+    error, which for the quantities with a root exceeds the value itself."""
+    a, b, x = _terms(z, x, q, w)
+    a, b = np.abs(a), np.abs(b)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if quantity in ("loss", "label_gradient"):
+            wq = np.abs(np.asarray(w, np.float64)) * (1 + np.asarray(q, np.float64))
+            sp = np.logaddexp(0.0, x) + np.logaddexp(0.0, -x)
+            return (a + b) * sp if quantity == "loss" else wq * sp
+        return (a + b) * (_sigmoid(x) + _sigmoid(-x))

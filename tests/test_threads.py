@@ -1,0 +1,127 @@
+"""Thread-count rules, the GIL released, fork safety and concurrent callers."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+import wce_c
+from wce_c import _threads
+
+
+def test_none_uses_openmp_default_capped_by_usable_cpus():
+    has_omp, _, omp_max = wce_c._kernels.openmp_info()
+    expected = min(omp_max, _threads.usable_cpus()) if has_omp else 1
+    assert _threads.resolve_threads(None, 10**7) == expected
+
+
+def test_minus_one_uses_every_usable_cpu_and_k_uses_k():
+    has_omp = wce_c._kernels.openmp_info()[0]
+    assert _threads.resolve_threads(-1, 10**7) == (_threads.usable_cpus() if has_omp else 1)
+    assert _threads.resolve_threads(3, 10**7) == (3 if has_omp else 1)
+
+
+def test_small_inputs_run_on_one_thread():
+    assert _threads.resolve_threads(4, _threads.PARALLEL_MIN_SIZE - 1) == 1
+
+
+def test_results_do_not_depend_on_omp_num_threads():
+    code = textwrap.dedent("""
+        import numpy as np, wce_c
+        x = np.linspace(-30, 30, 200_001); z = (np.arange(x.size) % 3 == 0) * 1.0
+        g, h = wce_c.gradient_hessian(z, x, 4.0)
+        s = wce_c.loss(z, x, 4.0, reduction="sum")
+        print(hash(g.tobytes()), hash(h.tobytes()), s.hex(), wce_c.show_config("dicts")["default_threads"])
+    """)
+    outputs = []
+    for n in ("1", "2"):
+        env = dict(os.environ, OMP_NUM_THREADS=n, PYTHONHASHSEED="0")
+        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, timeout=60, check=True)
+        outputs.append(r.stdout.split())
+    assert outputs[0][:3] == outputs[1][:3]
+    assert outputs[0][3] == "1"
+
+
+FORK_CHILD = textwrap.dedent("""
+    import multiprocessing as mp, os, sys
+    import numpy as np, wce_c
+
+    def work(_):
+        x = np.linspace(-10, 10, 300_000)
+        return float(wce_c.loss(np.ones_like(x), x, 2.0, reduction="sum", n_threads=2))
+
+    if __name__ == "__main__":
+        parent = work(0)                 # the parent runs a parallel region first
+        ctx = mp.get_context("fork")
+        with ctx.Pool(2) as pool:
+            children = pool.map(work, range(4))
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if work(0) == parent else 3)
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0, status
+        assert children == [parent] * 4
+        print("ok")
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_children_do_not_hang_and_get_the_same_result(tmp_path):
+    script = tmp_path / "fork_child.py"
+    script.write_text(FORK_CHILD)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_concurrent_python_threads_get_the_serial_bits():
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(100_000) * 8
+    z = (rng.random(100_000) < 0.4) * 1.0
+    funcs = [wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient]
+    expected = [f(z, x, 3.0, n_threads=1) for f in funcs]
+    expected_sum = wce_c.loss(z, x, 3.0, reduction="sum", n_threads=1)
+    failures = []
+
+    def worker(seed):
+        for i in range(10):
+            k = (seed + i) % 4
+            if not np.array_equal(funcs[k](z, x, 3.0, n_threads=2), expected[k]):
+                failures.append((seed, k))
+            if wce_c.loss(z, x, 3.0, reduction="sum") != expected_sum:
+                failures.append((seed, "sum"))
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures
+
+
+def test_kernels_release_the_gil():
+    """While one Python thread runs a long kernel, another makes progress."""
+    x = np.linspace(-10, 10, 4_000_000)
+    z = np.ones_like(x)
+    ticks = []
+    done = threading.Event()
+
+    def ticker():
+        while not done.is_set():
+            ticks.append(1)
+            done.wait(0.0005)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    try:
+        for _ in range(3):
+            wce_c.loss(z, x, 2.0, n_threads=1)
+    finally:
+        done.set()
+        t.join()
+    assert len(ticks) > 5
