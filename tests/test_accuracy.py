@@ -48,7 +48,8 @@ def test_tails_are_never_flushed_to_zero(dtype):
     ref = load(dtype)
     for quantity in ("loss", "hessian"):
         got = compute(quantity, ref)
-        exact = getattr(ref, quantity + "_hi").astype(ref.dtype)
+        with np.errstate(over="ignore"):
+            exact = getattr(ref, quantity + "_hi").astype(ref.dtype)
         positive = np.isfinite(exact) & (exact > 0)
         bad = np.flatnonzero(positive & ~(got > 0))
         assert bad.size == 0, describe(ref, int(bad[0]), got, quantity)
