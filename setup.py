@@ -1,5 +1,11 @@
 """Build of wce_c: one Cython extension over the header-only C core in include/wce_c/.
 
+The kernels are compiled once per instruction-set level from one source
+(src/wce_c/_simd_variant.c): the compiler's default target, and on x86-64 also x86-64-v3
+(AVX2, FMA) and x86-64-v4 (AVX-512); the extension picks one at import with a CPU check.  A
+level the compiler cannot build is left out with a warning.  ``WCE_C_SIMD_LEVELS=baseline``
+builds the baseline alone.
+
 OpenMP is found by a probe (compile and link a tiny program with the platform's flag); without
 it the extension still builds and runs on one thread, with a warning here and a line in
 ``wce_c.show_config()``.  The headers are copied into the package so that
@@ -9,6 +15,7 @@ rounding the accuracy tests rely on.
 """
 
 import os
+import platform
 import shutil
 import sys
 import tempfile
@@ -16,8 +23,8 @@ import warnings
 from pathlib import Path
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
-from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
 INCLUDE = HERE / "include"
@@ -73,6 +80,54 @@ def openmp_flags():
     return None
 
 
+def is_x86_64():
+    return platform.machine().lower() in ("x86_64", "amd64")
+
+
+def simd_levels(compiler_type):
+    """(name, macro, flags) of each instruction-set level to build for this target."""
+    levels = [("baseline", None, [])]
+    wanted = os.environ.get("WCE_C_SIMD_LEVELS", "baseline,avx2,avx512").split(",")
+    if is_x86_64():
+        if compiler_type == "msvc":
+            levels += [("avx2", "WCE_HAVE_AVX2", ["/arch:AVX2"]),
+                       ("avx512", "WCE_HAVE_AVX512", ["/arch:AVX512"])]
+        else:
+            levels += [("avx2", "WCE_HAVE_AVX2", ["-march=x86-64-v3"]),
+                       ("avx512", "WCE_HAVE_AVX512", ["-march=x86-64-v4"])]
+    return [lv for lv in levels if lv[0] == "baseline" or lv[0] in wanted]
+
+
+class build_ext_with_simd(build_ext):
+    """Compiles _simd_variant.c once per level and links the objects into the extension."""
+
+    def build_extension(self, ext):
+        from setuptools._distutils.errors import CompileError
+
+        cflags = [f for f in ext.extra_compile_args if "openmp" not in f]
+        objects = []
+        for name, macro, flags in simd_levels(self.compiler.compiler_type):
+            out_dir = os.path.join(self.build_temp, "simd", name)
+            try:
+                objects += self.compiler.compile(
+                    ["src/wce_c/_simd_variant.c"],
+                    output_dir=out_dir,
+                    macros=[("WCE_VARIANT", name)],
+                    include_dirs=ext.include_dirs,
+                    extra_postargs=cflags + flags,
+                )
+            except CompileError:
+                if name == "baseline":
+                    raise
+                warnings.warn(f"wce_c: the compiler cannot build the {name} kernels; "
+                              "leaving them out", stacklevel=1)
+                continue
+            if macro:
+                ext.define_macros.append((macro, "1"))
+        ext.extra_objects = list(ext.extra_objects or []) + objects
+        super().build_extension(ext)
+
+
 class build_py_with_headers(build_py):
     """Copies include/wce_c/*.h into the built package (wce_c/include/wce_c/)."""
 
@@ -103,9 +158,10 @@ def extensions():
         ldflags = ldflags + omp[1]
     ext = Extension(
         "wce_c._kernels",
-        sources=["src/wce_c/_kernels.pyx"],
-        include_dirs=[str(INCLUDE.relative_to(HERE))],
-        depends=[str(p.relative_to(HERE)) for p in (INCLUDE / "wce_c").glob("*.h")],
+        sources=["src/wce_c/_kernels.pyx", "src/wce_c/_dispatch.c"],
+        include_dirs=[str(INCLUDE.relative_to(HERE)), "src/wce_c"],
+        depends=[str(p.relative_to(HERE)) for p in (INCLUDE / "wce_c").glob("*.h")]
+        + ["src/wce_c/_simd_variant.c", "src/wce_c/_dispatch.h"],
         extra_compile_args=cflags,
         extra_link_args=ldflags,
         define_macros=macros,
@@ -125,5 +181,5 @@ def extensions():
 
 setup(
     ext_modules=extensions(),
-    cmdclass={"build_py": build_py_with_headers},
+    cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_simd},
 )

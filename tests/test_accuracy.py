@@ -17,7 +17,7 @@ def compute(quantity, ref):
 
 @pytest.mark.parametrize("quantity", QUANTITIES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_error_within_ulp_bound_over_whole_range(dtype, quantity):
+def test_error_within_ulp_bound_over_whole_range(dtype, quantity, simd_level):
     ref = load(dtype)
     got = compute(quantity, ref)
     assert got.dtype == ref.dtype
@@ -25,12 +25,12 @@ def test_error_within_ulp_bound_over_whole_range(dtype, quantity):
     worst = int(np.argmax(err))
     bound = BOUNDS[dtype][quantity]
     assert err[worst] <= bound, (
-        f"{err[worst]:.3g} ULP > {bound}: " + describe(ref, worst, got, quantity)
+        f"{err[worst]:.3g} ULP > {bound} ({simd_level}): " + describe(ref, worst, got, quantity)
     )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_fused_pairs_equal_separate_calls_bitwise(dtype):
+def test_fused_pairs_equal_separate_calls_bitwise(dtype, simd_level):
     ref = load(dtype)
     args = (ref.z, ref.x, ref.q)
     kw = {"sample_weight": ref.w}
@@ -42,7 +42,7 @@ def test_fused_pairs_equal_separate_calls_bitwise(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_tails_are_never_flushed_to_zero(dtype):
+def test_tails_are_never_flushed_to_zero(dtype, simd_level):
     """Where the exact value is a positive normal or subnormal number of the dtype, so is
     the result: the failure of the seed formula, ruled out row by row."""
     ref = load(dtype)
@@ -56,7 +56,7 @@ def test_tails_are_never_flushed_to_zero(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_sum_is_accurate_in_double(dtype):
+def test_sum_is_accurate_in_double(dtype, simd_level):
     """reduction='sum' adds in double: within 1 ULP of the dtype of the exact sum."""
     ref = load(dtype)
     hi, lo = ref.loss_hi, ref.loss_lo
@@ -68,7 +68,7 @@ def test_sum_is_accurate_in_double(dtype):
     assert abs(float(got) - exact) <= unit, (float(got), exact)
 
 
-def test_special_values_follow_the_contract():
+def test_special_values_follow_the_contract(simd_level):
     """The documented special values, exactly, in both dtypes."""
     inf, nan = math.inf, math.nan
     for dt in (np.float32, np.float64):

@@ -113,7 +113,8 @@ SIZES = [1, 2, 7, 4095, 4096, 4097, 16383, 16384, 16385, 32771, 65536 + 13]
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("n", SIZES)
-def test_same_bits_for_every_thread_count_around_boundaries(n, dtype, threads_on_small_inputs):
+def test_same_bits_for_every_thread_count_around_boundaries(n, dtype, threads_on_small_inputs,
+                                                           simd_level):
     rng = np.random.default_rng(n)
     x = (rng.standard_normal(n) * 10).astype(dtype)
     z = (rng.random(n) < 0.3).astype(dtype)
@@ -133,7 +134,8 @@ def test_same_bits_for_every_thread_count_around_boundaries(n, dtype, threads_on
 
 
 @pytest.mark.parametrize("k", [1, 2, 5, 1023, 1025, 4097])
-def test_periodic_pos_weight_equals_expanded_for_any_period(k, threads_on_small_inputs):
+def test_periodic_pos_weight_equals_expanded_for_any_period(k, threads_on_small_inputs,
+                                                            simd_level):
     """A per-class vector of any length (tiled internally when short) matches the full array,
     also for the sum, whose blocks cut through the periods."""
     rows = 9000 // k + 3

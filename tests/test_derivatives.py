@@ -21,7 +21,7 @@ def central(f, v, h):
 
 @pytest.mark.parametrize("q", Q)
 @pytest.mark.parametrize("z", Z)
-def test_gradient_is_derivative_of_loss(z, q):
+def test_gradient_is_derivative_of_loss(z, q, simd_level):
     h = 1e-5 * (1 + np.abs(X))
     fd = central(lambda v: wce_c.loss(np.full_like(v, z), v, q, sample_weight=0.7), X, h)
     got = wce_c.gradient(np.full_like(X, z), X, q, sample_weight=0.7)
@@ -33,7 +33,7 @@ def test_gradient_is_derivative_of_loss(z, q):
 
 @pytest.mark.parametrize("q", Q)
 @pytest.mark.parametrize("z", Z)
-def test_hessian_is_derivative_of_gradient(z, q):
+def test_hessian_is_derivative_of_gradient(z, q, simd_level):
     h = 1e-5 * (1 + np.abs(X))
     fd = central(lambda v: wce_c.gradient(np.full_like(v, z), v, q), X, h)
     got = wce_c.hessian(np.full_like(X, z), X, q)

@@ -72,6 +72,15 @@ extern "C" {
 #define WCE_C_VERSION_MINOR 1
 #define WCE_C_VERSION_PATCH 0
 
+/* Element-level helpers must be inlined into the array loops for those to vectorise. */
+#if defined(__GNUC__) || defined(__clang__)
+#define WCE_ELEM static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define WCE_ELEM static __forceinline
+#else
+#define WCE_ELEM static inline
+#endif
+
 /* Elements per block of the sum reduction.  The block boundaries are fixed in absolute
  * indices, so a sum is bitwise the same however the blocks are shared between threads. */
 #define WCE_SUM_BLOCK 4096
@@ -86,47 +95,56 @@ extern "C" {
  * fixed order (no FMA contraction assumed), so every instruction set gives the same bits.
  * ------------------------------------------------------------------------------------- */
 
-static inline uint64_t wce_bits_of(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
-static inline double wce_double_of(uint64_t u) { double v; memcpy(&v, &u, sizeof v); return v; }
+WCE_ELEM uint64_t wce_bits_of(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
+WCE_ELEM double wce_double_of(uint64_t u) { double v; memcpy(&v, &u, sizeof v); return v; }
 
-/* 2^k for -1022 <= k <= 1023, from its bit pattern. */
-static inline double wce_pow2(int64_t k) { return wce_double_of((uint64_t)(k + 1023) << 52); }
+/* 2^k for an integer-valued double k in [-1022, 1023], from its bit pattern: k + 1.5 2^52
+ * lies in a binade of ULP 1, so its bits are those of 1.5 2^52 plus k.  Only an unsigned
+ * add and a left shift, which every vector instruction set has. */
+WCE_ELEM double wce_pow2(double k)
+{
+    const double shifter = 0x1.8p52;
+    return wce_double_of((wce_bits_of(k + shifter) + (1023u - wce_bits_of(shifter))) << 52);
+}
 
 /* e^t for t <= 0 (or NaN); within about 0.5 ULP, subnormal results correctly scaled.
  *
  * Range reduction: t = k ln2 + r with k = round(t / ln2), |r| <= ln2 / 2.  k is rounded by
- * adding and subtracting 1.5 * 2^52, whose binade has ULP 1, so the sum's bits also hold k.
+ * adding and subtracting 1.5 * 2^52, whose binade has ULP 1.
  * ln2 = LN2_HI + LN2_LO with LN2_HI carrying 32 significant bits: k * LN2_HI is exact for
  * |k| < 2^21 and t - k * LN2_HI is exact (the two agree in their leading bits), so
  * r = r_hi + r_lo with r_lo = -k LN2_LO a tiny correction.
  *
  * e^r = 1 + r + p(r), p(r) = r^2/2! + ... + r^13/13! (Taylor; the first omitted term is below
- * 2^-57 for |r| <= ln2/2).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
+ * 2^-57 for |r| <= ln2/2).  With precise = 0, up to r^8/8! (below 2^-32: for float32).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
  * into hi + lo, so e^r = hi + (lo + r_lo + p) rounds once at the end: about 0.5 ULP.
  *
- * Scaling: 2^k is applied as 2^k1 * 2^k2 with k1 = k / 2, so both factors are normal numbers;
+ * Scaling: 2^k is applied as 2^k1 * 2^k2 with k1 about k / 2, so both factors are normal;
  * the first product is exact and the second rounds once, also into the subnormal range.
  * t < -1100 is clamped (the result is 0 either way); NaN is computed as 0 and put back.
  * delta, |delta| < 2^-40, is a correction to t that is too small to add to it in double:
  * the result is e^(t + delta), with delta joining r_lo. */
-static inline double wce_exp_nonpositive(double t, double delta)
+WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
 {
     const double shifter = 0x1.8p52;
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
     const double tc = (t < -1100.0) ? -1100.0 : t;
     const double ts = (tc == tc) ? tc : 0.0;
-    const double kd_shifted = ts * 0x1.71547652b82fep+0 + shifter; /* t log2(e) + 1.5 2^52 */
-    const double kd = kd_shifted - shifter;
-    const int64_t k = (int64_t)(wce_bits_of(kd_shifted) - wce_bits_of(shifter));
+    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
     const double r_hi = ts - kd * LN2_HI;
     const double r_lo = delta - kd * LN2_LO;
     const double r = r_hi + r_lo;
-    double p = 0x1.6124613a86d09p-33;  /* 1/13! */
-    p = p * r + 0x1.1eed8eff8d898p-29; /* 1/12! */
-    p = p * r + 0x1.ae64567f544e4p-26; /* 1/11! */
-    p = p * r + 0x1.27e4fb7789f5cp-22; /* 1/10! */
-    p = p * r + 0x1.71de3a556c734p-19; /* 1/9! */
-    p = p * r + 0x1.a01a01a01a01ap-16; /* 1/8! */
+    double p;
+    if (precise) {
+        p = 0x1.6124613a86d09p-33;         /* 1/13! */
+        p = p * r + 0x1.1eed8eff8d898p-29; /* 1/12! */
+        p = p * r + 0x1.ae64567f544e4p-26; /* 1/11! */
+        p = p * r + 0x1.27e4fb7789f5cp-22; /* 1/10! */
+        p = p * r + 0x1.71de3a556c734p-19; /* 1/9! */
+        p = p * r + 0x1.a01a01a01a01ap-16; /* 1/8! */
+    } else {
+        p = 0x1.a01a01a01a01ap-16; /* 1/8!: truncation below 2^-32, for float32 results */
+    }
     p = p * r + 0x1.a01a01a01a01ap-13; /* 1/7! */
     p = p * r + 0x1.6c16c16c16c17p-10; /* 1/6! */
     p = p * r + 0x1.1111111111111p-7;  /* 1/5! */
@@ -137,8 +155,8 @@ static inline double wce_exp_nonpositive(double t, double delta)
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
     const double er = hi + (lo + (r_lo + p));
-    const int64_t k1 = k / 2;
-    const double e = (er * wce_pow2(k1)) * wce_pow2(k - k1);
+    const double k1 = (0.5 * kd + shifter) - shifter; /* about k / 2: any split will do */
+    const double e = (er * wce_pow2(k1)) * wce_pow2(kd - k1);
     return (t == t) ? e : t;
 }
 
@@ -152,24 +170,32 @@ static inline double wce_exp_nonpositive(double t, double delta)
  * = 2s + s R(s^2), R(z) = sum_{j >= 1} 2 z^j / (2j + 1), and since 2s = f - s f and
  * s f = f^2/2 - s f^2/2 this is f - (f^2/2 - s (f^2/2 + R)): the exact f plus a correction
  * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716, so 11
- * Taylor terms of R leave a truncation below 2^-60 of the result.  Finally k ln2 is added in
+ * Taylor terms of R leave a truncation below 2^-60 of the result (6 terms, below 2^-34,
+ * with precise = 0, for float32 results).  Finally k ln2 is added in
  * two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e exactly. */
-static inline double wce_log1p_unit(double e, double u, double inv_u)
+WCE_ELEM double wce_log1p_unit(double e, double u, double inv_u, int precise)
 {
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
-    const double c = (e - (u - 1.0)) * inv_u;
+    /* c / u, |c| <= 2^-53; for float32 results c alone is close enough (and saves the
+     * reciprocal): the difference is below 2^-53 e. */
+    const double c = precise ? (e - (u - 1.0)) * inv_u : (e - (u - 1.0));
     const int big = u > 0x1.6a09e667f3bcdp+0;
     const double kd = big ? 1.0 : 0.0;
     const double f = (big ? 0.5 * u : u) - 1.0;
     const double hfsq = 0.5 * f * f;
     const double s = f / (2.0 + f);
     const double z = s * s;
-    double R = 0x1.642c8590b2164p-4; /* 2/23 */
-    R = R * z + 0x1.8618618618618p-4; /* 2/21 */
-    R = R * z + 0x1.af286bca1af28p-4; /* 2/19 */
-    R = R * z + 0x1.e1e1e1e1e1e1ep-4; /* 2/17 */
-    R = R * z + 0x1.1111111111111p-3; /* 2/15 */
-    R = R * z + 0x1.3b13b13b13b14p-3; /* 2/13 */
+    double R;
+    if (precise) {
+        R = 0x1.642c8590b2164p-4;         /* 2/23 */
+        R = R * z + 0x1.8618618618618p-4; /* 2/21 */
+        R = R * z + 0x1.af286bca1af28p-4; /* 2/19 */
+        R = R * z + 0x1.e1e1e1e1e1e1ep-4; /* 2/17 */
+        R = R * z + 0x1.1111111111111p-3; /* 2/15 */
+        R = R * z + 0x1.3b13b13b13b14p-3; /* 2/13 */
+    } else {
+        R = 0x1.3b13b13b13b14p-3; /* 2/13: truncation below 2^-34, for float32 results */
+    }
     R = R * z + 0x1.745d1745d1746p-3; /* 2/11 */
     R = R * z + 0x1.c71c71c71c71cp-3; /* 2/9 */
     R = R * z + 0x1.2492492492492p-2; /* 2/7 */
@@ -192,38 +218,44 @@ typedef struct {
     double d_err;    /* (1 + e) - d, exact */
     double inv_d;    /* 1 / d, rounded */
     double m;        /* log1p(e) = softplus(-|x|) / scale */
+    double sg_small; /* e / d, rounded */
     double scale;    /* 1, or 2^-256 in the far tail */
     int pos;         /* x >= 0; true for -0.0 (sigma(0) = 1/2 either way) and for NaN */
 } wce_parts;
 
-static inline wce_parts wce_parts_of(double x)
+/* precise = 1: every piece to about half a ULP of double (float64 results).  precise = 0:
+ * to about 2^-32 relative, which float32 results cannot tell apart (shorter polynomials, no
+ * reciprocal where a product will do). */
+WCE_ELEM wce_parts wce_parts_of(double x, int precise)
 {
     wce_parts p;
     const int far = fabs(x) > 512.0;
     p.ax = fabs(x);
     /* e^-|x|, times 2^256 when far (see "Scaling in the far tail") */
     p.e = wce_exp_nonpositive((far ? 0x1.62e42fefa39f0p+7 : 0.0) - p.ax,
-                              far ? -0x1.950d871319ff0p-46 : 0.0);
+                              far ? -0x1.950d871319ff0p-46 : 0.0, precise);
     p.d = 1.0 + p.e;
     p.d_err = p.e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
-    p.m = wce_log1p_unit(p.e, p.d, p.inv_d);
+    p.m = wce_log1p_unit(p.e, p.d, p.inv_d, precise);
+    p.sg_small = precise ? p.e / p.d : p.e * p.inv_d;
     p.scale = far ? 0x1p-256 : 1.0;
     p.pos = !(x < 0.0);
     return p;
 }
 
 /* ---------------------------------------------------------------------------------------
- * Plain evaluation: a handful of roundings on top of the pieces, a few units of 2^-53 in
- * all.  Far more than float32 needs (its kernels round this once to float), and the
- * reference for special values (infinities, NaN, overflow) in the float64 evaluation below.
+ * Plain evaluation: a handful of roundings on top of the pieces.  With the float32-grade
+ * pieces (precise = 0) it is accurate to about 2^-31, which the float32 kernels round once
+ * to float (the *_elem_single functions); with precise pieces it also gives the special
+ * values (infinities, NaN, overflow) for the float64 evaluation below.
  * a = w (1 - z) multiplies softplus(x) and sigma(x); b = w q z multiplies softplus(-x) and
  * sigma(-x).
  * ------------------------------------------------------------------------------------- */
 
 /* a softplus(x) + b softplus(-x), with a zero coefficient giving an exact 0 even where the
  * softplus is infinite (softplus(-|x|) is finite, so only the |x| term needs the rule). */
-static inline double wce_plain_softplus_pair(double a, double b, wce_parts p)
+WCE_ELEM double wce_plain_softplus_pair(double a, double b, wce_parts p)
 {
     const double c_big = p.pos ? a : b;   /* multiplies softplus(|x|) */
     const double c_small = p.pos ? b : a; /* multiplies softplus(-|x|) */
@@ -233,56 +265,56 @@ static inline double wce_plain_softplus_pair(double a, double b, wce_parts p)
 }
 
 /* a sigma(x) - b sigma(-x); the sigmoids are bounded, so no special rule is needed. */
-static inline double wce_plain_sigmoid_pair(double a, double b, wce_parts p)
+WCE_ELEM double wce_plain_sigmoid_pair(double a, double b, wce_parts p)
 {
     const double c_big = p.pos ? a : -b;
     const double c_small = p.pos ? -b : a;
-    return c_big * p.inv_d + (c_small * (p.e / p.d)) * p.scale;
+    return c_big * p.inv_d + (c_small * p.sg_small) * p.scale;
 }
 
 /* l sigma(x) sigma(-x) = l e / (1 + e)^2, symmetric in x. */
-static inline double wce_plain_sigmoid_product(double l, wce_parts p)
+WCE_ELEM double wce_plain_sigmoid_product(double l, wce_parts p)
 {
-    return (l * p.inv_d * (p.e / p.d)) * p.scale;
+    return (l * p.inv_d * p.sg_small) * p.scale;
 }
 
-static inline double wce_loss_elem_plain(double z, double x, double q, double w)
+WCE_ELEM double wce_loss_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_softplus_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x));
+    return wce_plain_softplus_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x, 0));
 }
 
-static inline double wce_gradient_elem_plain(double z, double x, double q, double w)
+WCE_ELEM double wce_gradient_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x));
+    return wce_plain_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x, 0));
 }
 
-static inline double wce_hessian_elem_plain(double z, double x, double q, double w)
+WCE_ELEM double wce_hessian_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_of(x));
+    return wce_plain_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_of(x, 0));
 }
 
 /* dL/dz = w [q softplus(-x) - softplus(x)]: the loss's pair with a = -w, b = w q.  Written
  * as a difference of two non-negative terms, not as -x + (q - 1) softplus(-x), which cancels
  * for small q and large -x.  Independent of z, but a NaN label still gives NaN. */
-static inline double wce_label_gradient_elem_plain(double z, double x, double q, double w)
+WCE_ELEM double wce_label_gradient_elem_single(double z, double x, double q, double w)
 {
-    const double r = wce_plain_softplus_pair(-w, w * q, wce_parts_of(x));
+    const double r = wce_plain_softplus_pair(-w, w * q, wce_parts_of(x, 0));
     return (z != z) ? z : r;
 }
 
-static inline void wce_loss_gradient_elem_plain(double z, double x, double q, double w,
+WCE_ELEM void wce_loss_gradient_elem_single(double z, double x, double q, double w,
                                                 double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 0);
     const double a = w * (1.0 - z), b = w * (q * z);
     *loss = wce_plain_softplus_pair(a, b, p);
     *grad = wce_plain_sigmoid_pair(a, b, p);
 }
 
-static inline void wce_gradient_hessian_elem_plain(double z, double x, double q, double w,
+WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, double w,
                                                    double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 0);
     const double a = w * (1.0 - z), b = w * (q * z);
     *grad = wce_plain_sigmoid_pair(a, b, p);
     *hess = wce_plain_sigmoid_product(a + b, p);
@@ -300,7 +332,7 @@ static inline void wce_gradient_hessian_elem_plain(double z, double x, double q,
 typedef struct { double hi, lo; } wce_dd;
 
 /* hi + lo = a + b exactly (Knuth's TwoSum, any order of magnitude). */
-static inline wce_dd wce_two_sum(double a, double b)
+WCE_ELEM wce_dd wce_two_sum(double a, double b)
 {
     wce_dd r;
     r.hi = a + b;
@@ -314,8 +346,16 @@ static inline wce_dd wce_two_sum(double a, double b)
 /* hi + lo = a * b exactly (Dekker's product with Veltkamp's split), while |a|, |b| < 2^996
  * and nothing underflows; beyond, lo is wrong or NaN and the callers fall back to the plain
  * result. */
-static inline wce_dd wce_two_product(double a, double b)
+WCE_ELEM wce_dd wce_two_product(double a, double b)
 {
+#if defined(__FMA__) && (defined(__GNUC__) || defined(__clang__))
+    /* With a fused multiply-add the error of the product comes out directly.  It is the same
+     * exact number Dekker's method gives, so every instruction set still agrees bit for bit. */
+    wce_dd r;
+    r.hi = a * b;
+    r.lo = __builtin_fma(a, b, -r.hi);
+    return r;
+#else
     const double split = 134217729.0; /* 2^27 + 1 */
     const double ca = split * a, cb = split * b;
     const double a_hi = ca - (ca - a), a_lo = a - a_hi;
@@ -324,64 +364,84 @@ static inline wce_dd wce_two_product(double a, double b)
     r.hi = a * b;
     r.lo = ((a_hi * b_hi - r.hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
     return r;
+#endif
 }
 
-static inline wce_dd wce_dd_add(wce_dd a, wce_dd b)
+WCE_ELEM wce_dd wce_dd_add(wce_dd a, wce_dd b)
 {
     wce_dd s = wce_two_sum(a.hi, b.hi);
     s.lo += a.lo + b.lo;
     return s;
 }
 
-static inline wce_dd wce_dd_neg(wce_dd a) { a.hi = -a.hi; a.lo = -a.lo; return a; }
+WCE_ELEM wce_dd wce_dd_neg(wce_dd a) { a.hi = -a.hi; a.lo = -a.lo; return a; }
 
 /* (a.hi + a.lo)(b.hi + b.lo), dropping a.lo b.lo (below 2^-104 relative). */
-static inline wce_dd wce_dd_mul(wce_dd a, wce_dd b)
+WCE_ELEM wce_dd wce_dd_mul(wce_dd a, wce_dd b)
 {
     wce_dd p = wce_two_product(a.hi, b.hi);
     p.lo += a.hi * b.lo + a.lo * b.hi;
     return p;
 }
 
-static inline wce_dd wce_dd_of(double v) { wce_dd r; r.hi = v; r.lo = 0.0; return r; }
+WCE_ELEM wce_dd wce_dd_of(double v) { wce_dd r; r.hi = v; r.lo = 0.0; return r; }
+
+/* c ? a : b, field by field (a select of whole structs would go through memory and stop
+ * the loops from vectorising). */
+WCE_ELEM wce_dd wce_dd_select(int c, wce_dd a, wce_dd b)
+{
+    wce_dd r;
+    r.hi = c ? a.hi : b.hi;
+    r.lo = c ? a.lo : b.lo;
+    return r;
+}
 
 /* 1 / (1 + e) and e / (1 + e) as pairs.  The quotients by the rounded d are corrected by
  * their exact residuals (1 - inv_d d, e - q d, from Dekker's product) and by the rounding of
  * d itself: 1/(d + d_err) = (1/d)(1 - d_err/d) to 2^-106. */
-static inline wce_dd wce_sigma_big(wce_parts p)
+WCE_ELEM wce_dd wce_sigma_big(wce_parts p)
 {
     const wce_dd t = wce_two_product(p.inv_d, p.d);
     const double resid = ((1.0 - t.hi) - t.lo) - p.d_err * p.inv_d; /* 1 - inv_d (1 + e) */
     return wce_two_sum(p.inv_d, resid * p.inv_d);
 }
 
-static inline wce_dd wce_sigma_small(wce_parts p)
+WCE_ELEM wce_dd wce_sigma_small(wce_parts p)
 {
-    const double q = p.e / p.d;
+    const double q = p.sg_small;
     const wce_dd t = wce_two_product(q, p.d);
     const double resid = ((p.e - t.hi) - t.lo) - q * p.d_err; /* e - q (1 + e) */
     return wce_two_sum(q, resid * p.inv_d);
 }
 
 /* Coefficients as exact pairs: 1 - z (exact for 0 <= z <= 2) and q z. */
-static inline wce_dd wce_coef_neg(double z) { return wce_two_sum(1.0, -z); }
-static inline wce_dd wce_coef_pos(double z, double q) { return wce_two_product(q, z); }
+WCE_ELEM wce_dd wce_coef_neg(double z) { return wce_two_sum(1.0, -z); }
+WCE_ELEM wce_dd wce_coef_pos(double z, double q) { return wce_two_product(q, z); }
+
+/* Whether the compensated evaluation is valid: every operand that Dekker's product splits
+ * stays below 2^960 (its split overflows near 2^997).  Decided from the inputs alone, so that
+ * the levels with FMA, which would not overflow, take the same branch and the same bits. */
+WCE_ELEM int wce_in_dd_range(double z, double ax, double q, double w)
+{
+    const double lim = 0x1p960;
+    return fabs(z) < lim && ax < lim && fabs(q) < lim && fabs(w) < lim;
+}
 
 /* w (hi + lo) rounded once, times the far-tail scale; the plain value where the pair is not
- * finite (infinities, NaN, the zero-coefficient rule, overflow). */
-static inline double wce_finish(wce_dd s, double w, double scale, double plain)
+ * finite (infinities, NaN, the zero-coefficient rule, overflow) or out of range. */
+WCE_ELEM double wce_finish(wce_dd s, double w, double scale, double plain, int in_range)
 {
     const wce_dd ws = wce_two_product(w, s.hi);
     const double r = (ws.hi + (ws.lo + w * s.lo)) * scale;
-    return (r - r == 0.0) ? r : plain;
+    return (in_range && fabs(s.hi) < 0x1p960 && r - r == 0.0) ? r : plain;
 }
 
 /* a softplus(x) + b softplus(-x) in pairs; the far-tail scale applies to the m terms only,
  * which matter there only when the |x| term is absent (then scaling the sum is exact). */
-static inline wce_dd wce_dd_softplus_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
+WCE_ELEM wce_dd wce_dd_softplus_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
 {
-    const wce_dd c_big = p.pos ? a : b;
-    const wce_dd c_small = p.pos ? b : a;
+    const wce_dd c_big = wce_dd_select(p.pos, a, b);
+    const wce_dd c_small = wce_dd_select(p.pos, b, a);
     const int big_present = c_big.hi != 0.0;
     const wce_dd t_ax = wce_dd_mul(c_big, wce_dd_of(p.ax));
     const wce_dd t_m_big = wce_dd_mul(c_big, wce_dd_of(p.m * p.scale));
@@ -392,22 +452,22 @@ static inline wce_dd wce_dd_softplus_pair(wce_dd a, wce_dd b, wce_parts p, doubl
     return wce_dd_add(wce_dd_add(t_ax, t_m_big), t_small_scaled);
 }
 
-static inline double wce_loss_elem(double z, double x, double q, double w)
+WCE_ELEM double wce_loss_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double scale;
     const wce_dd s = wce_dd_softplus_pair(a, b, p, &scale);
     const double plain = wce_plain_softplus_pair(w * a.hi, w * b.hi, p);
-    return wce_finish(s, w, scale, plain);
+    return wce_finish(s, w, scale, plain, wce_in_dd_range(z, p.ax, q, w));
 }
 
 /* a sigma(x) - b sigma(-x) in pairs: (a sigma_big - b sigma_small scale) when x >= 0, and
  * (a sigma_small scale - b sigma_big) when x < 0. */
-static inline wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
+WCE_ELEM wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
 {
-    const wce_dd c_big = p.pos ? a : wce_dd_neg(b);
-    const wce_dd c_small = p.pos ? wce_dd_neg(b) : a;
+    const wce_dd c_big = wce_dd_select(p.pos, a, wce_dd_neg(b));
+    const wce_dd c_small = wce_dd_select(p.pos, wce_dd_neg(b), a);
     const wce_dd t_big = wce_dd_mul(c_big, wce_sigma_big(p));
     const wce_dd t_small = wce_dd_mul(c_small, wce_sigma_small(p));
     const int big_present = c_big.hi != 0.0;
@@ -415,60 +475,67 @@ static inline wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double
     return wce_dd_add(t_big, wce_dd_mul(t_small, wce_dd_of(big_present ? p.scale : 1.0)));
 }
 
-static inline double wce_gradient_elem(double z, double x, double q, double w)
+WCE_ELEM double wce_gradient_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double scale;
     const wce_dd s = wce_dd_sigmoid_pair(a, b, p, &scale);
-    return wce_finish(s, w, scale, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p));
+    return wce_finish(s, w, scale, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p),
+                      wce_in_dd_range(z, p.ax, q, w));
 }
 
-static inline wce_dd wce_dd_sigmoid_product(wce_dd a, wce_dd b, wce_parts p)
+WCE_ELEM wce_dd wce_dd_sigmoid_product(wce_dd a, wce_dd b, wce_parts p)
 {
     return wce_dd_mul(wce_dd_mul(wce_dd_add(a, b), wce_sigma_big(p)), wce_sigma_small(p));
 }
 
-static inline double wce_hessian_elem(double z, double x, double q, double w)
+WCE_ELEM double wce_hessian_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     const wce_dd s = wce_dd_sigmoid_product(a, b, p);
-    return wce_finish(s, w, p.scale, wce_plain_sigmoid_product(w * (a.hi + b.hi), p));
+    return wce_finish(s, w, p.scale, wce_plain_sigmoid_product(w * (a.hi + b.hi), p),
+                      wce_in_dd_range(z, p.ax, q, w));
 }
 
-static inline double wce_label_gradient_elem(double z, double x, double q, double w)
+WCE_ELEM double wce_label_gradient_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     double scale;
     const wce_dd s = wce_dd_softplus_pair(wce_dd_of(-1.0), wce_dd_of(q), p, &scale);
-    const double r = wce_finish(s, w, scale, wce_plain_softplus_pair(-w, w * q, p));
+    const double r = wce_finish(s, w, scale, wce_plain_softplus_pair(-w, w * q, p),
+                      wce_in_dd_range(z, p.ax, q, w));
     return (z != z) ? z : r;
 }
 
 /* Fused pairs: one exp and one log1p serve both quantities. */
-static inline void wce_loss_gradient_elem(double z, double x, double q, double w,
+WCE_ELEM void wce_loss_gradient_elem(double z, double x, double q, double w,
                                           double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double sl, sg;
     const wce_dd l = wce_dd_softplus_pair(a, b, p, &sl);
     const wce_dd g = wce_dd_sigmoid_pair(a, b, p, &sg);
-    *loss = wce_finish(l, w, sl, wce_plain_softplus_pair(w * a.hi, w * b.hi, p));
-    *grad = wce_finish(g, w, sg, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p));
+    *loss = wce_finish(l, w, sl, wce_plain_softplus_pair(w * a.hi, w * b.hi, p),
+                      wce_in_dd_range(z, p.ax, q, w));
+    *grad = wce_finish(g, w, sg, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p),
+                      wce_in_dd_range(z, p.ax, q, w));
 }
 
-static inline void wce_gradient_hessian_elem(double z, double x, double q, double w,
+WCE_ELEM void wce_gradient_hessian_elem(double z, double x, double q, double w,
                                              double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_of(x, 1);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double sg;
     const wce_dd g = wce_dd_sigmoid_pair(a, b, p, &sg);
     const wce_dd h = wce_dd_sigmoid_product(a, b, p);
-    *grad = wce_finish(g, w, sg, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p));
-    *hess = wce_finish(h, w, p.scale, wce_plain_sigmoid_product(w * (a.hi + b.hi), p));
+    *grad = wce_finish(g, w, sg, wce_plain_sigmoid_pair(w * a.hi, w * b.hi, p),
+                      wce_in_dd_range(z, p.ax, q, w));
+    *hess = wce_finish(h, w, p.scale, wce_plain_sigmoid_product(w * (a.hi + b.hi), p),
+                      wce_in_dd_range(z, p.ax, q, w));
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -580,20 +647,20 @@ static inline wce_run wce_next_run(int64_t i, int64_t stop, int64_t q_len, const
     }
 
 WCE_DEFINE_KERNEL1(wce_loss_f64, wce_loss_elem, double, double)
-WCE_DEFINE_KERNEL1(wce_loss_f32, wce_loss_elem_plain, float, float)
+WCE_DEFINE_KERNEL1(wce_loss_f32, wce_loss_elem_single, float, float)
 WCE_DEFINE_KERNEL1(wce_gradient_f64, wce_gradient_elem, double, double)
-WCE_DEFINE_KERNEL1(wce_gradient_f32, wce_gradient_elem_plain, float, float)
+WCE_DEFINE_KERNEL1(wce_gradient_f32, wce_gradient_elem_single, float, float)
 WCE_DEFINE_KERNEL1(wce_hessian_f64, wce_hessian_elem, double, double)
-WCE_DEFINE_KERNEL1(wce_hessian_f32, wce_hessian_elem_plain, float, float)
+WCE_DEFINE_KERNEL1(wce_hessian_f32, wce_hessian_elem_single, float, float)
 WCE_DEFINE_KERNEL1(wce_label_gradient_f64, wce_label_gradient_elem, double, double)
-WCE_DEFINE_KERNEL1(wce_label_gradient_f32, wce_label_gradient_elem_plain, float, float)
+WCE_DEFINE_KERNEL1(wce_label_gradient_f32, wce_label_gradient_elem_single, float, float)
 WCE_DEFINE_KERNEL2(wce_loss_gradient_f64, wce_loss_gradient_elem, double)
-WCE_DEFINE_KERNEL2(wce_loss_gradient_f32, wce_loss_gradient_elem_plain, float)
+WCE_DEFINE_KERNEL2(wce_loss_gradient_f32, wce_loss_gradient_elem_single, float)
 WCE_DEFINE_KERNEL2(wce_gradient_hessian_f64, wce_gradient_hessian_elem, double)
-WCE_DEFINE_KERNEL2(wce_gradient_hessian_f32, wce_gradient_hessian_elem_plain, float)
+WCE_DEFINE_KERNEL2(wce_gradient_hessian_f32, wce_gradient_hessian_elem_single, float)
 /* float32 kernels use the plain evaluation: its few units of 2^-53 vanish in the one rounding
  * to float.  float32 inputs, loss kept in double: what the sum reduction adds up. */
-WCE_DEFINE_KERNEL1(wce_loss_f32_in_f64, wce_loss_elem_plain, float, double)
+WCE_DEFINE_KERNEL1(wce_loss_f32_in_f64, wce_loss_elem_single, float, double)
 
 /* ---------------------------------------------------------------------------------------
  * Sum reduction: pairwise within fixed blocks of WCE_SUM_BLOCK elements, then the block

@@ -11,6 +11,7 @@ array([2.06115362e-09, 1.38629436e+00, 9.71747031e-02])
 >>> g, h = wce_c.gradient_hessian(labels, logits, pos_weight=2.0)
 """
 
+from . import _simd  # noqa: F401  (chooses the instruction-set level at import)
 from ._api import (
     gradient,
     gradient_hessian,

@@ -10,7 +10,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from . import _kernels
+from . import _kernels, _simd
 from ._threads import PARALLEL_MIN_SIZE, default_threads, usable_cpus
 
 # Shared-library names of the OpenMP runtimes this package can end up linked with.
@@ -57,7 +57,8 @@ def config() -> Dict[str, object]:
     return {
         "version": __version__,
         "core_version": ".".join(map(str, _kernels.core_version())),
-        "simd": "baseline (compiler's default target, libm exp/log1p)",
+        "simd": _simd.current(),
+        "simd_available": _simd.available(),
         "openmp": has_openmp,
         "openmp_version": omp_date if has_openmp else None,
         "openmp_runtime": runtimes[0] if has_openmp and runtimes else None,
@@ -98,7 +99,8 @@ def show_config(mode: str = "stdout"):
         omp = "off: built without OpenMP, every kernel runs on one thread"
     lines = [
         f"wce_c {cfg['version']} (C core {cfg['core_version']})",
-        f"  kernels:          {cfg['simd']}",
+        f"  kernels:          {cfg['simd']} (available here: {', '.join(cfg['simd_available'])}; "
+        "WCE_C_SIMD=baseline|avx2|avx512 picks a lower one)",
         f"  OpenMP:           {omp}",
         f"  threads:          {cfg['default_threads']} by default "
         f"(omp_get_max_threads {cfg['omp_max_threads']}, usable CPUs {cfg['usable_cpus']}); "

@@ -67,36 +67,79 @@ def core_version():
     return (WCE_C_VERSION_MAJOR, WCE_C_VERSION_MINOR, WCE_C_VERSION_PATCH)
 
 
+cdef extern from "_dispatch.h" nogil:
+    ctypedef void (*wce_k1_f64)(int64_t, int64_t, const double *, const double *,
+                                const double *, int64_t, const double *, int64_t, double *)
+    ctypedef void (*wce_k1_f32)(int64_t, int64_t, const float *, const float *,
+                                const float *, int64_t, const float *, int64_t, float *)
+    ctypedef void (*wce_k2_f64)(int64_t, int64_t, const double *, const double *,
+                                const double *, int64_t, const double *, int64_t, double *,
+                                double *)
+    ctypedef void (*wce_k2_f32)(int64_t, int64_t, const float *, const float *,
+                                const float *, int64_t, const float *, int64_t, float *,
+                                float *)
+    ctypedef double (*wce_bsum_f64)(int64_t, int64_t, const double *, const double *,
+                                    const double *, int64_t, const double *, int64_t)
+    ctypedef double (*wce_bsum_f32)(int64_t, int64_t, const float *, const float *,
+                                    const float *, int64_t, const float *, int64_t)
+    ctypedef struct wce_kernel_table:
+        const char *name
+        wce_k1_f64 one_f64[4]
+        wce_k1_f32 one_f32[4]
+        wce_k2_f64 two_f64[2]
+        wce_k2_f32 two_f32[2]
+        wce_bsum_f64 block_sum_f64
+        wce_bsum_f32 block_sum_f32
+    int wce_simd_built(int level)
+    int wce_simd_supported(int level)
+    const wce_kernel_table *wce_simd_table(int level)
+
+
+# Instruction-set levels, in order.  The table in use is chosen once at import (the widest
+# this CPU runs, or a lower one through the WCE_C_SIMD environment variable; see _config.py).
+SIMD_LEVELS = ("baseline", "avx2", "avx512")
+cdef const wce_kernel_table *_table = wce_simd_table(0)
+cdef int _level = 0
+
+
+def simd_level_status():
+    """[(name, built into this build, runnable on this CPU)] for every level."""
+    return [(name, bool(wce_simd_built(i)), bool(wce_simd_supported(i)))
+            for i, name in enumerate(SIMD_LEVELS)]
+
+
+def set_simd_level(str name):
+    """Use the kernels of level ``name`` from now on; ValueError if this CPU cannot."""
+    global _table, _level
+    if name not in SIMD_LEVELS:
+        raise ValueError(f"unknown instruction-set level {name!r}; expected one of {SIMD_LEVELS}")
+    cdef int level = SIMD_LEVELS.index(name)
+    if not wce_simd_supported(level):
+        raise ValueError(f"instruction-set level {name!r} is not available here "
+                         "(not built, or not supported by this CPU)")
+    _table = wce_simd_table(level)
+    _level = level
+
+
+def simd_level():
+    """Name of the level in use."""
+    return SIMD_LEVELS[_level]
+
+
 cdef inline void _range(int kind, int64_t start, int64_t stop,
                         const real *z, const real *x, const real *q, int64_t q_len,
                         const real *w, int64_t w_len, real *o1, real *o2) noexcept nogil:
-    """One chunk of one quantity: the only place that maps (quantity, dtype) to a C kernel."""
+    """One chunk of one quantity, through the table of the instruction-set level in use."""
     if real is float:
-        if kind == LOSS:
-            wce_loss_f32(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == GRADIENT:
-            wce_gradient_f32(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == HESSIAN:
-            wce_hessian_f32(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == LABEL_GRADIENT:
-            wce_label_gradient_f32(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == LOSS_GRADIENT:
-            wce_loss_gradient_f32(start, stop, z, x, q, q_len, w, w_len, o1, o2)
-        elif kind == GRADIENT_HESSIAN:
-            wce_gradient_hessian_f32(start, stop, z, x, q, q_len, w, w_len, o1, o2)
+        if kind < LOSS_GRADIENT:
+            _table.one_f32[kind](start, stop, z, x, q, q_len, w, w_len, o1)
+        else:
+            _table.two_f32[kind - LOSS_GRADIENT](start, stop, z, x, q, q_len, w, w_len, o1, o2)
     else:
-        if kind == LOSS:
-            wce_loss_f64(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == GRADIENT:
-            wce_gradient_f64(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == HESSIAN:
-            wce_hessian_f64(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == LABEL_GRADIENT:
-            wce_label_gradient_f64(start, stop, z, x, q, q_len, w, w_len, o1)
-        elif kind == LOSS_GRADIENT:
-            wce_loss_gradient_f64(start, stop, z, x, q, q_len, w, w_len, o1, o2)
-        elif kind == GRADIENT_HESSIAN:
-            wce_gradient_hessian_f64(start, stop, z, x, q, q_len, w, w_len, o1, o2)
+        if kind < LOSS_GRADIENT:
+            _table.one_f64[kind](start, stop, z, x, q, q_len, w, w_len, o1)
+        else:
+            _table.two_f64[kind - LOSS_GRADIENT](start, stop, z, x, q, q_len, w, w_len, o1, o2)
 
 
 def elementwise(int kind,
@@ -132,9 +175,9 @@ cdef inline double _block_sum(int64_t start, int64_t stop, const real *z, const 
                               const real *q, int64_t q_len, const real *w,
                               int64_t w_len) noexcept nogil:
     if real is float:
-        return wce_loss_block_sum_f32(start, stop, z, x, q, q_len, w, w_len)
+        return _table.block_sum_f32(start, stop, z, x, q, q_len, w, w_len)
     else:
-        return wce_loss_block_sum_f64(start, stop, z, x, q, q_len, w, w_len)
+        return _table.block_sum_f64(start, stop, z, x, q, q_len, w, w_len)
 
 
 def loss_sum(const real[::1] z,      # IN
@@ -142,9 +185,10 @@ def loss_sum(const real[::1] z,      # IN
              const real[::1] q,      # IN  periodic
              const real[::1] w,      # IN  periodic; empty for none
              int n_threads):
-    """Sum of the loss in double: pairwise within fixed blocks, a fixed tree over blocks.
+    """Sum of the loss in double: pairwise within fixed blocks of WCE_SUM_BLOCK elements,
+    then a fixed tree over the block sums (wce_sum_tree, as wce_loss_sum_f64 in the header).
 
-    Bitwise the same for every n_threads (the serial C function walks the same blocks).
+    Bitwise the same for every n_threads: the blocks do not depend on the threads.
     """
     cdef int64_t n = x.shape[0]
     cdef int64_t q_len = q.shape[0]
@@ -155,24 +199,24 @@ def loss_sum(const real[::1] z,      # IN
     cdef double total
     cdef double *partial
     cdef wce_sum_tree tree
-    if n_threads <= 1 or n_blocks <= 1:
-        with nogil:
-            if real is float:
-                total = wce_loss_sum_f32(n, &z[0], &x[0], &q[0], q_len, wp, w_len)
-            else:
-                total = wce_loss_sum_f64(n, &z[0], &x[0], &q[0], q_len, wp, w_len)
-        return total
     partial = <double *> malloc(n_blocks * sizeof(double))
     if partial == NULL:
         raise MemoryError("cannot allocate the partial sums of the loss")
     try:
         with nogil:
-            for b in prange(n_blocks, schedule='static', num_threads=n_threads):
-                start = b * WCE_SUM_BLOCK
-                stop = start + WCE_SUM_BLOCK
-                if stop > n:
-                    stop = n
-                partial[b] = _block_sum(start, stop, &z[0], &x[0], &q[0], q_len, wp, w_len)
+            if n_threads <= 1 or n_blocks <= 1:
+                for b in range(n_blocks):
+                    start = b * WCE_SUM_BLOCK
+                    stop = start + WCE_SUM_BLOCK if start + WCE_SUM_BLOCK < n else n
+                    partial[b] = _block_sum(start, stop, &z[0], &x[0], &q[0], q_len, wp, w_len)
+            else:
+                for b in prange(n_blocks, schedule='static', num_threads=n_threads):
+                    start = b * WCE_SUM_BLOCK
+                    stop = start + WCE_SUM_BLOCK
+                    if stop > n:
+                        stop = n
+                    partial[b] = _block_sum(start, stop, &z[0], &x[0], &q[0], q_len, wp,
+                                            w_len)
             wce_sum_tree_init(&tree)
             for b in range(n_blocks):
                 wce_sum_tree_push(&tree, partial[b])
