@@ -140,6 +140,7 @@ class build_py_with_headers(build_py):
 
 
 def extensions():
+    import numpy
     from Cython.Build import cythonize
 
     cflags = compiler_flags()
@@ -159,12 +160,12 @@ def extensions():
     ext = Extension(
         "wce_c._kernels",
         sources=["src/wce_c/_kernels.pyx", "src/wce_c/_dispatch.c"],
-        include_dirs=[str(INCLUDE.relative_to(HERE)), "src/wce_c"],
+        include_dirs=[str(INCLUDE.relative_to(HERE)), "src/wce_c", numpy.get_include()],
         depends=[str(p.relative_to(HERE)) for p in (INCLUDE / "wce_c").glob("*.h")]
         + ["src/wce_c/_simd_variant.c", "src/wce_c/_dispatch.h"],
         extra_compile_args=cflags,
         extra_link_args=ldflags,
-        define_macros=macros,
+        define_macros=macros + [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     )
     return cythonize(
         [ext],

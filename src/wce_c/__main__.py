@@ -1,4 +1,7 @@
-"""Command line: ``python -m wce_c [info]``.
+"""Command line: ``python -m wce_c [info | bench ...]``.
+
+``bench`` times wce_c against NumPy (and SciPy, PyTorch, TensorFlow when installed) in one
+run; ``python -m wce_c bench --help`` lists its options.
 
 ``info`` (the default) prints the version and build configuration (kernel variant, OpenMP
 and its runtime, threads) and runs a self-check: a few values in the tails where the textbook
@@ -70,12 +73,18 @@ def self_check(verbose: bool = True) -> bool:
 def main(argv=None) -> int:
     import wce_c
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "bench":
+        from ._bench import main as bench_main
+
+        return bench_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m wce_c",
         description="Weighted binary cross entropy with logits: configuration and self-check.",
     )
-    parser.add_argument("command", nargs="?", default="info", choices=["info"],
-                        help="info (default): version, build, threads and a self-check")
+    parser.add_argument("command", nargs="?", default="info", choices=["info", "bench"],
+                        help="info (default): version, build, threads and a self-check; "
+                             "bench: speed against the peers (bench --help)")
     args = parser.parse_args(argv)
     if args.command == "info":
         start = time.perf_counter()
@@ -85,7 +94,7 @@ def main(argv=None) -> int:
         print(f"{'all checks passed' if ok else 'SELF-CHECK FAILED'} "
               f"in {time.perf_counter() - start:.2f} s")
         return 0 if ok else 1
-    return 2  # unreachable: argparse restricts the choices
+    return 2  # unreachable: argparse restricts the choices, bench returned above
 
 
 if __name__ == "__main__":

@@ -270,6 +270,10 @@ def loss(
     >>> float(wce_c.loss([0, 1, 1], [0.5, -1.0, 2.0], 3.0, reduction="mean"))
     1.76488202...
     """
+    if out is None and n_threads is None and reduction == "none":
+        fast = _kernels.fast_call(_kernels.LOSS, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     reduction = _check_reduction(reduction)
     if reduction == "none":
@@ -306,6 +310,10 @@ def gradient(
     >>> wce_c.gradient([0.0, 1.0, 1.0], [0.0, 40.0, -40.0], pos_weight=2.0)
     array([ 5.00000000e-01, -8.49670851e-18, -2.00000000e+00])
     """
+    if out is None and n_threads is None:
+        fast = _kernels.fast_call(_kernels.GRADIENT, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.GRADIENT, 1, inp, out)
 
@@ -331,6 +339,10 @@ def hessian(
     >>> wce_c.hessian([1.0, 1.0], [0.0, 40.0], pos_weight=2.0)
     array([5.00000000e-01, 8.49670851e-18])
     """
+    if out is None and n_threads is None:
+        fast = _kernels.fast_call(_kernels.HESSIAN, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.HESSIAN, 1, inp, out)
 
@@ -355,6 +367,10 @@ def label_gradient(
     >>> wce_c.label_gradient([0.5, 0.5], [0.0, 2.0], pos_weight=1.0)
     array([ 0., -2.])
     """
+    if out is None and n_threads is None:
+        fast = _kernels.fast_call(_kernels.LABEL_GRADIENT, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.LABEL_GRADIENT, 1, inp, out)
 
@@ -380,6 +396,10 @@ def loss_gradient(
     >>> float(l[0]), float(g[0])
     (0.6931471805599453, -0.5)
     """
+    if out is None and n_threads is None:
+        fast = _kernels.fast_call(_kernels.LOSS_GRADIENT, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.LOSS_GRADIENT, 2, inp, out)
 
@@ -406,6 +426,10 @@ def gradient_hessian(
     >>> g, h
     (array([ 0.5, -1.5]), array([0.25, 0.75]))
     """
+    if out is None and n_threads is None:
+        fast = _kernels.fast_call(_kernels.GRADIENT_HESSIAN, labels, logits, pos_weight, sample_weight)
+        if fast is not None:
+            return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.GRADIENT_HESSIAN, 2, inp, out)
 

@@ -237,3 +237,96 @@ def all_finite(const real[::1] a, bint nonnegative):
                 ok = False
                 break
     return ok
+
+
+# ---------------------------------------------------------------------------------------
+# Fast path for small calls (a boosting library's 1000-row blocks, a metric on a batch):
+# C-contiguous labels and logits of one compute dtype, a Python-number pos_weight, no or a
+# full sample weight of that dtype, no out=, n_threads=None and fewer elements than the
+# parallel threshold.  Anything else, and every input the general path would reject,
+# returns None and the front layer's general path takes over; results are the same bits.
+# ---------------------------------------------------------------------------------------
+
+cimport numpy as cnp
+from libc.math cimport isfinite
+
+cnp.import_array()
+
+cdef enum:
+    FAST_MAX_SIZE = 65536  # _threads.PARALLEL_MIN_SIZE: below it, one thread anyway
+
+
+cdef bint _same_layout(cnp.ndarray a, cnp.ndarray b, int typenum) noexcept:
+    cdef int k
+    if cnp.PyArray_TYPE(a) != typenum or cnp.PyArray_NDIM(a) != cnp.PyArray_NDIM(b):
+        return False
+    if not cnp.PyArray_IS_C_CONTIGUOUS(a):
+        return False
+    for k in range(cnp.PyArray_NDIM(a)):
+        if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
+            return False
+    return True
+
+
+def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight):
+    """The result of quantity ``kind``, or None when the general path must run."""
+    if type(logits) is not cnp.ndarray or type(labels) is not cnp.ndarray:
+        return None
+    cdef cnp.ndarray x = <cnp.ndarray> logits
+    cdef cnp.ndarray z = <cnp.ndarray> labels
+    cdef cnp.ndarray w_arr
+    cdef int typenum = cnp.PyArray_TYPE(x)
+    cdef int nd = cnp.PyArray_NDIM(x)
+    cdef cnp.npy_intp n = cnp.PyArray_SIZE(x)
+    cdef cnp.npy_intp i
+    cdef double q
+    cdef float qf
+    cdef const void *wp = NULL
+    if typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_FLOAT:
+        return None
+    if nd == 0 or n == 0 or n >= FAST_MAX_SIZE:
+        return None
+    if not cnp.PyArray_IS_C_CONTIGUOUS(x) or not _same_layout(z, x, typenum):
+        return None
+    if type(pos_weight) is float:
+        q = <double> pos_weight
+    elif type(pos_weight) is int and -2**53 <= pos_weight <= 2**53:
+        q = <double> pos_weight
+    else:
+        return None
+    qf = <float> q
+    if not (isfinite(q) and q >= 0) or (typenum == cnp.NPY_FLOAT and not isfinite(qf)):
+        return None
+    if sample_weight is not None:
+        if type(sample_weight) is not cnp.ndarray:
+            return None
+        w_arr = <cnp.ndarray> sample_weight
+        if not _same_layout(w_arr, x, typenum):
+            return None
+        wp = cnp.PyArray_DATA(w_arr)
+        if typenum == cnp.NPY_DOUBLE:
+            for i in range(n):
+                if not isfinite((<const double *> wp)[i]):
+                    return None
+        else:
+            for i in range(n):
+                if not isfinite((<const float *> wp)[i]):
+                    return None
+    cdef cnp.ndarray out1 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+    cdef cnp.ndarray out2 = None
+    if kind >= LOSS_GRADIENT:
+        out2 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+    cdef void *o1 = cnp.PyArray_DATA(out1)
+    cdef void *o2 = cnp.PyArray_DATA(out2) if out2 is not None else NULL
+    cdef const void *zp = cnp.PyArray_DATA(z)
+    cdef const void *xp = cnp.PyArray_DATA(x)
+    with nogil:
+        if typenum == cnp.NPY_DOUBLE:
+            _range[double](kind, 0, n, <const double *> zp, <const double *> xp, &q, 1,
+                           <const double *> wp, n, <double *> o1, <double *> o2)
+        else:
+            _range[float](kind, 0, n, <const float *> zp, <const float *> xp, &qf, 1,
+                          <const float *> wp, n, <float *> o1, <float *> o2)
+    if out2 is not None:
+        return out1, out2
+    return out1
