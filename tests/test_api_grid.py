@@ -12,7 +12,7 @@ import wce_c
 from wce_c import _kernels
 
 K = 3
-ROWS = (_kernels.CHUNK + 2) // K + 1  # two chunks, five sum blocks
+ROWS = (4 * _kernels.CHUNK + 2) // K + 1  # several shares per thread count, four sum blocks
 SHAPE = (ROWS, K)
 SINGLE = [wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient]
 FUSED = [wce_c.loss_gradient, wce_c.gradient_hessian]
@@ -108,7 +108,7 @@ def test_all_variants_equal_the_plain_call_bitwise(case, threads_on_small_inputs
             z, x = make_inputs(dtype)
 
 
-SIZES = [1, 2, 7, 4095, 4096, 4097, 16383, 16384, 16385, 32771, 65536 + 13]
+SIZES = [1, 2, 7, 4095, 4096, 4097, 8191, 8193, 12289, 16385, 32771, 65536 + 13]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _kernels
+from . import _threads
 from ._threads import resolve_threads, validate_n_threads
 
 __all__ = [
@@ -212,6 +213,11 @@ def _run(kind: int, count: int, inp: _Inputs, out):
     return results[0] if count == 1 else results
 
 
+def _small_call_threads_ok(n_threads) -> bool:
+    """n_threads values for which a small call runs on one thread (and needs no error)."""
+    return n_threads is None or (type(n_threads) is int and (n_threads >= 1 or n_threads == -1))
+
+
 def _check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of 'none', 'sum', 'mean', got {reduction!r}")
@@ -270,8 +276,9 @@ def loss(
     >>> float(wce_c.loss([0, 1, 1], [0.5, -1.0, 2.0], 3.0, reduction="mean"))
     1.76488202...
     """
-    if out is None and n_threads is None and reduction == "none":
-        fast = _kernels.fast_call(_kernels.LOSS, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads) and reduction == "none":
+        fast = _kernels.fast_call(_kernels.LOSS, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
@@ -310,8 +317,9 @@ def gradient(
     >>> wce_c.gradient([0.0, 1.0, 1.0], [0.0, 40.0, -40.0], pos_weight=2.0)
     array([ 5.00000000e-01, -8.49670851e-18, -2.00000000e+00])
     """
-    if out is None and n_threads is None:
-        fast = _kernels.fast_call(_kernels.GRADIENT, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(_kernels.GRADIENT, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
@@ -339,8 +347,9 @@ def hessian(
     >>> wce_c.hessian([1.0, 1.0], [0.0, 40.0], pos_weight=2.0)
     array([5.00000000e-01, 8.49670851e-18])
     """
-    if out is None and n_threads is None:
-        fast = _kernels.fast_call(_kernels.HESSIAN, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(_kernels.HESSIAN, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
@@ -367,8 +376,9 @@ def label_gradient(
     >>> wce_c.label_gradient([0.5, 0.5], [0.0, 2.0], pos_weight=1.0)
     array([ 0., -2.])
     """
-    if out is None and n_threads is None:
-        fast = _kernels.fast_call(_kernels.LABEL_GRADIENT, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(_kernels.LABEL_GRADIENT, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
@@ -396,8 +406,9 @@ def loss_gradient(
     >>> float(l[0]), float(g[0])
     (0.6931471805599453, -0.5)
     """
-    if out is None and n_threads is None:
-        fast = _kernels.fast_call(_kernels.LOSS_GRADIENT, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(_kernels.LOSS_GRADIENT, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
@@ -426,8 +437,9 @@ def gradient_hessian(
     >>> g, h
     (array([ 0.5, -1.5]), array([0.25, 0.75]))
     """
-    if out is None and n_threads is None:
-        fast = _kernels.fast_call(_kernels.GRADIENT_HESSIAN, labels, logits, pos_weight, sample_weight)
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(_kernels.GRADIENT_HESSIAN, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)

@@ -11,8 +11,9 @@ Peers, each timed on the same inputs in the same process:
   gradient + hessian, one thread, when PyTorch is installed;
 * ``tensorflow``: ``tf.nn.weighted_cross_entropy_with_logits``, when TensorFlow is installed.
 
-Every timing is the median of several runs; the spread printed is (max - min) / median.
-Ratios are peer time / wce_c time with one thread (> 1: wce_c is faster).
+Every timing is the median of several runs; ± is half the spread, (max - min) / median / 2.
+Ratios are peer time / wce_c time with one thread (> 1: wce_c is faster); the speed-up is
+wce_c's one-thread time over its time with all threads.
 """
 
 from __future__ import annotations
@@ -46,14 +47,19 @@ def _progress(done: int, total: int, label: str) -> None:
 
 
 def _timeit(fn: Callable[[], object], repeats: int, budget: float) -> Dict[str, float]:
-    """Median, min and max of ``repeats`` runs (fewer if one run exceeds ``budget`` s)."""
+    """Median, min and max over ``repeats`` timings of one call each (fewer if they exceed
+    ``budget`` s); each timing loops over enough calls to last about 20 ms."""
+    t0 = time.perf_counter()
     fn()  # warm-up: page faults, lazy imports, thread start-up
+    one = max(time.perf_counter() - t0, 1e-7)
+    number = max(1, int(0.02 / one))
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-        if sum(times) > budget and len(times) >= 3:
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+        if sum(times) * number > budget and len(times) >= 3:
             break
     arr = np.array(times)
     med = float(np.median(arr))
@@ -175,7 +181,10 @@ def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
                 if quantity in fns:
                     row["times"][name] = _timeit(fns[quantity], repeats, budget)
         base = row["times"]["wce_c[1T]"]["median"]
-        row["ratios"] = {k: v["median"] / base for k, v in row["times"].items()}
+        row["ratios"] = {k: v["median"] / base for k, v in row["times"].items()
+                         if not k.startswith("wce_c")}
+        row["thread_speedup"] = base / row["times"][f"wce_c[{max_threads}T]"]["median"]
+        row["threads"] = max_threads
         results.append(row)
         if progress:
             _progress(i + 1, total, f"{dtype} {quantity} n={n:.0e}")
@@ -205,24 +214,21 @@ def _cpu_name() -> str:
 def format_table(report: Dict[str, object]) -> str:
     """Markdown: ns per element of wce_c, and every peer's time over wce_c's (one thread)."""
     results = report["results"]
-    peers = []
-    for row in results:
-        for name in row["times"]:
-            if name not in peers:
-                peers.append(name)
-    head = "| dtype | quantity | n | wce_c 1T ns/elem | " + " | ".join(
-        f"{p} (x)" for p in peers if p != "wce_c[1T]") + " |"
-    sep = "|---" * (4 + len(peers) - 1) + "|"
+    peers = list(dict.fromkeys(name for row in results for name in row["ratios"]))
+    threads = results[0]["threads"] if results else 1
+    head = (f"| dtype | quantity | n | wce_c 1 thread ns/elem | {threads} threads speed-up | "
+            + " | ".join(f"{p} time / wce_c" for p in peers) + " |")
+    sep = "|---" * (5 + len(peers)) + "|"
     lines = [head, sep]
     for row in results:
         t = row["times"]["wce_c[1T]"]
         cells = [row["dtype"], row["quantity"], f"{row['n']:.0e}",
-                 f"{t['median'] / row['n'] * 1e9:.2f} (±{t['spread'] * 50:.0f}%)"]
+                 f"{t['median'] / row['n'] * 1e9:.2f} (±{t['spread'] * 50:.0f}%)",
+                 f"{row['thread_speedup']:.2f}x"]
         for p in peers:
-            if p == "wce_c[1T]":
-                continue
             r = row["ratios"].get(p)
-            cells.append("" if r is None else f"{r:.2f}")
+            cells.append("" if r is None else
+                         f"{r:.2f} (±{row['times'][p]['spread'] * 50:.0f}%)")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"Call overhead for 3 elements: {report['call_overhead_us']:.2f} µs. "

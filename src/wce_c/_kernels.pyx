@@ -8,8 +8,9 @@ one compute dtype, ``x.shape[0] > 0``, ``q`` not empty, ``w`` empty when there i
 weight, and an output that overlaps no input.  The thread count arrives decided
 (``_threads.resolve_threads``); 1 means no parallel region at all.
 
-Work is split in fixed chunks of ``CHUNK`` elements (and sums in fixed blocks of
-``WCE_SUM_BLOCK``), so which thread does which chunk never changes a single bit of the result.
+Elementwise work is split in one equal share per thread (no element depends on another, so
+the split cannot change a bit); sums go by fixed blocks of ``WCE_SUM_BLOCK`` elements and a
+fixed tree over them, so which thread adds which block cannot change a bit either.
 """
 
 from cython.parallel cimport prange
@@ -50,10 +51,10 @@ cpdef enum:
     LOSS_GRADIENT = 4
     GRADIENT_HESSIAN = 5
 
-# Elements per parallel chunk: large enough that a chunk costs far more than its scheduling.
+# Smallest share of an elementwise call that one thread takes.
 cdef enum:
-    CHUNK_SIZE = 16384
-CHUNK = CHUNK_SIZE
+    CHUNK_MIN = 4096
+CHUNK = CHUNK_MIN
 SUM_BLOCK = WCE_SUM_BLOCK
 
 
@@ -156,15 +157,21 @@ def elementwise(int kind,
     cdef int64_t w_len = w.shape[0]
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef real *o2 = &out2[0] if out2.shape[0] > 0 else NULL
-    cdef int64_t n_chunks = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    # Elementwise results do not depend on the split, so each thread gets one equal share
+    # (a multiple of 64 elements, at least CHUNK_MIN): the best balance at any size.
+    cdef int64_t chunk = (n + n_threads - 1) // n_threads if n_threads > 1 else n
+    chunk = ((chunk + 63) // 64) * 64
+    if chunk < CHUNK_MIN:
+        chunk = CHUNK_MIN
+    cdef int64_t n_chunks = (n + chunk - 1) // chunk
     cdef int64_t c, start, stop
     with nogil:
         if n_threads <= 1 or n_chunks <= 1:
             _range(kind, 0, n, &z[0], &x[0], &q[0], q_len, wp, w_len, &out1[0], o2)
         else:
             for c in prange(n_chunks, schedule='static', num_threads=n_threads):
-                start = c * CHUNK_SIZE
-                stop = start + CHUNK_SIZE
+                start = c * chunk
+                stop = start + chunk
                 if stop > n:
                     stop = n
                 _range(kind, start, stop, &z[0], &x[0], &q[0], q_len, wp, w_len,
@@ -242,7 +249,7 @@ def all_finite(const real[::1] a, bint nonnegative):
 # ---------------------------------------------------------------------------------------
 # Fast path for small calls (a boosting library's 1000-row blocks, a metric on a batch):
 # C-contiguous labels and logits of one compute dtype, a Python-number pos_weight, no or a
-# full sample weight of that dtype, no out=, n_threads=None and fewer elements than the
+# full sample weight of that dtype, no out=, a valid n_threads and fewer elements than the
 # parallel threshold.  Anything else, and every input the general path would reject,
 # returns None and the front layer's general path takes over; results are the same bits.
 # ---------------------------------------------------------------------------------------
@@ -251,10 +258,6 @@ cimport numpy as cnp
 from libc.math cimport isfinite
 
 cnp.import_array()
-
-cdef enum:
-    FAST_MAX_SIZE = 65536  # _threads.PARALLEL_MIN_SIZE: below it, one thread anyway
-
 
 cdef bint _same_layout(cnp.ndarray a, cnp.ndarray b, int typenum) noexcept:
     cdef int k
@@ -268,8 +271,10 @@ cdef bint _same_layout(cnp.ndarray a, cnp.ndarray b, int typenum) noexcept:
     return True
 
 
-def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight):
-    """The result of quantity ``kind``, or None when the general path must run."""
+def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight,
+              Py_ssize_t size_limit):
+    """The result of quantity ``kind``, or None when the general path must run.  Only for
+    fewer than ``size_limit`` elements (the parallel threshold: one thread in any case)."""
     if type(logits) is not cnp.ndarray or type(labels) is not cnp.ndarray:
         return None
     cdef cnp.ndarray x = <cnp.ndarray> logits
@@ -284,7 +289,7 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef const void *wp = NULL
     if typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_FLOAT:
         return None
-    if nd == 0 or n == 0 or n >= FAST_MAX_SIZE:
+    if nd == 0 or n == 0 or n >= size_limit:
         return None
     if not cnp.PyArray_IS_C_CONTIGUOUS(x) or not _same_layout(z, x, typenum):
         return None

@@ -22,8 +22,11 @@ import os
 
 from . import _kernels
 
-# Below this many elements a thread team costs more than it saves.
-PARALLEL_MIN_SIZE = 1 << 16
+# Below this many elements a thread team costs more than it saves.  Measured on 2 cores
+# (AMD EPYC, AVX-512 kernels, one equal share per thread): two threads ran float32 loss
+# 0.94x as fast as one at 8192 elements, 1.54x at 16384, 1.75x at 32768; float64 gradient +
+# hessian 1.48x, 1.65x, 1.75x.
+PARALLEL_MIN_SIZE = 1 << 14
 
 _state = {"parallel_ran": False, "forked_after_parallel": False}
 
