@@ -1,0 +1,32 @@
+"""python -m wce_c bench runs and reports what it promises (the timings are not checked)."""
+
+import json
+import subprocess
+import sys
+
+
+def test_bench_json_has_ratios_for_every_row():
+    r = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--sizes", "1000,20000",
+                        "--repeats", "3", "--budget", "0.2", "--json"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    rows = report["results"]
+    assert {(row["dtype"], row["quantity"], row["n"]) for row in rows} == {
+        (d, q, n) for d in ("float32", "float64") for q in ("loss", "grad_hess")
+        for n in (1000, 20000)}
+    for row in rows:
+        assert row["ratios"]["numpy-seed"] > 0 and row["thread_speedup"] > 0
+    assert report["call_overhead_us"] > 0
+    assert report["config"]["simd"]
+
+
+def test_bench_table_and_bad_arguments():
+    r = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--quick", "--dtypes",
+                        "float32", "--budget", "0.1"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "numpy-seed time / wce_c" in r.stdout and "Call overhead" in r.stdout
+    bad = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--dtypes", "float16"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "float16" in bad.stderr
