@@ -7,7 +7,8 @@ import pytest
 
 import wce_c
 
-MODULES = ["wce_c", "wce_c._api", "wce_c._config"]
+MODULES = ["wce_c", "wce_c._api", "wce_c._config", "wce_c.xgboost", "wce_c.lightgbm",
+           "wce_c.catboost"]
 
 
 @pytest.mark.parametrize("name", MODULES)

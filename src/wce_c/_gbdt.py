@@ -1,0 +1,116 @@
+"""What the three boosting adapters share: parameters, derivatives, the weighted mean loss.
+
+The adapters are plain Python classes (the libraries inspect a callable's signature, which a
+Cython class would hide), hold only a pos_weight and a thread count, and so pickle and deep-copy
+cleanly, also to dask workers.  They never import a boosting library: the native APIs are told
+apart from the scikit-learn ones by duck typing (a DMatrix or Dataset has ``get_label``).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple, Union
+
+import numpy as np
+
+from . import _api
+from ._threads import validate_n_threads
+
+PosWeight = Union[float, np.ndarray]
+
+
+def check_pos_weight(pos_weight) -> PosWeight:
+    """A finite, non-negative scalar, or a 1-D vector of them (one per output)."""
+    try:
+        q = np.asarray(pos_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"pos_weight must be a number or a 1-D array of numbers, got "
+                        f"{type(pos_weight).__name__}") from None
+    if q.ndim > 1:
+        raise ValueError(f"pos_weight must be a scalar or a 1-D vector (one per output), got "
+                         f"shape {q.shape}")
+    if not np.all(np.isfinite(q)) or np.any(q < 0):
+        raise ValueError("pos_weight must be finite and >= 0")
+    return float(q) if q.ndim == 0 else q.copy()
+
+
+def is_native_dataset(obj) -> bool:
+    """True for an XGBoost DMatrix or a LightGBM Dataset (what the native APIs pass)."""
+    return hasattr(obj, "get_label") and hasattr(obj, "get_weight")
+
+
+def _weights(weight) -> Optional[np.ndarray]:
+    if weight is None:
+        return None
+    w = np.asarray(weight)
+    return None if w.size == 0 else w
+
+
+def shaped(labels, margins, pos_weight: PosWeight, weight):
+    """Labels, margins, pos_weight and weights made to fit each other, or a ValueError.
+
+    Margins of shape (n,) or (n, k) (multi-output); labels arrive flat or with the margins'
+    shape; a per-output pos_weight needs k entries; per-row weights apply to every output.
+    """
+    margins = np.asarray(margins)
+    labels = np.asarray(labels)
+    if labels.shape != margins.shape:
+        if labels.size != margins.size:
+            raise ValueError(f"the labels have {labels.size} values but the margins have "
+                             f"shape {margins.shape}")
+        labels = labels.reshape(margins.shape)
+    if isinstance(pos_weight, np.ndarray):
+        k = margins.shape[-1] if margins.ndim == 2 else 1
+        if margins.ndim != 2 and pos_weight.shape[0] != 1:
+            raise ValueError(f"pos_weight has {pos_weight.shape[0]} entries but the model has "
+                             "a single output; give a scalar, or train a multi-output model")
+        if pos_weight.shape[0] != k:
+            raise ValueError(f"pos_weight has {pos_weight.shape[0]} entries but the model has "
+                             f"{k} outputs (margins of shape {margins.shape})")
+    w = _weights(weight)
+    if w is not None:
+        if w.shape[0] != margins.shape[0]:
+            raise ValueError(f"{w.shape[0]} sample weights for {margins.shape[0]} rows")
+        if margins.ndim == 2 and w.ndim == 1:
+            w = w[:, None]
+    return labels, margins, w
+
+
+def gradient_hessian(labels, margins, pos_weight: PosWeight, weight,
+                     n_threads: Optional[int]) -> Tuple[np.ndarray, np.ndarray]:
+    """Gradient and hessian with respect to the margins, in the margins' dtype and shape."""
+    labels, margins, w = shaped(labels, margins, pos_weight, weight)
+    return _api.gradient_hessian(labels, margins, pos_weight, sample_weight=w,
+                                 n_threads=n_threads)
+
+
+def mean_loss(labels, margins, pos_weight: PosWeight, weight) -> float:
+    """The loss averaged over the elements, weighted by the sample weights when given
+    (sum w l / sum w over every output: the convention of the libraries' own logloss)."""
+    labels, margins, w = shaped(labels, margins, pos_weight, weight)
+    if margins.size == 0:
+        return float("nan")
+    if w is None:
+        return float(_api.loss(labels, margins, pos_weight, reduction="mean"))
+    total = float(_api.loss(labels, margins, pos_weight, sample_weight=w, reduction="sum"))
+    return total / float(np.sum(np.broadcast_to(w, margins.shape), dtype=np.float64))
+
+
+class Params:
+    """pos_weight and n_threads, checked once; equality and repr for the adapters."""
+
+    def __init__(self, pos_weight=1.0, *, n_threads: Optional[int] = None):
+        self.pos_weight = check_pos_weight(pos_weight)
+        validate_n_threads(n_threads)
+        self.n_threads = n_threads
+
+    def __repr__(self) -> str:
+        q = self.pos_weight
+        q = q.tolist() if isinstance(q, np.ndarray) else q
+        return f"{type(self).__module__}.{type(self).__name__}(pos_weight={q!r}, n_threads={self.n_threads!r})"
+
+    def __eq__(self, other) -> bool:
+        return (type(self) is type(other)
+                and np.array_equal(np.asarray(self.pos_weight), np.asarray(other.pos_weight))
+                and self.n_threads == other.n_threads)
+
+    __hash__ = None

@@ -1,0 +1,72 @@
+"""LightGBM custom objective and metric for the weighted cross entropy with logits.
+
+>>> import numpy as np, wce_c.lightgbm as wl
+>>> obj = wl.objective(pos_weight=5.0)
+>>> obj(np.array([0.0, 1.0]), np.zeros(2))  # sklearn style: (y_true, raw scores)
+(array([ 0.5, -2.5]), array([0.25, 1.25]))
+
+Native API: ``params["objective"] = obj`` in ``lightgbm.train`` and ``feval=metric``;
+scikit-learn API: ``LGBMClassifier(objective=obj)`` and ``fit(..., eval_metric=metric)``.
+The same objects serve both.  With a custom objective ``boost_from_average`` does nothing
+(training starts from raw score 0), and ``LGBMClassifier.predict_proba`` returns raw scores:
+apply the logistic sigmoid yourself (``scipy.special.expit``).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ._gbdt import Params, gradient_hessian, is_native_dataset, mean_loss
+
+__all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
+
+
+class WCEObjective(Params):
+    """Gradient and hessian for LightGBM: ``f(preds, dataset)`` or ``f(y_true, y_pred, weight)``."""
+
+    def __call__(self, y_true_or_preds, y_pred_or_dataset, sample_weight=None):
+        if is_native_dataset(y_pred_or_dataset):
+            preds, data = y_true_or_preds, y_pred_or_dataset
+            labels, weight = data.get_label(), data.get_weight()
+        else:
+            labels, preds, weight = y_true_or_preds, y_pred_or_dataset, sample_weight
+        return gradient_hessian(labels, preds, self.pos_weight, weight, self.n_threads)
+
+
+class WCEMetric(Params):
+    """The (weighted) mean loss on raw scores: ``("wce", value, False)`` (lower is better)."""
+
+    def __call__(self, y_true_or_preds, y_pred_or_dataset, sample_weight=None):
+        if is_native_dataset(y_pred_or_dataset):
+            data = y_pred_or_dataset
+            value = mean_loss(data.get_label(), y_true_or_preds, self.pos_weight,
+                              data.get_weight())
+        else:
+            value = mean_loss(y_true_or_preds, y_pred_or_dataset, self.pos_weight,
+                              sample_weight)
+        return "wce", value, False
+
+
+def objective(pos_weight=1.0, *, n_threads: Optional[int] = None) -> WCEObjective:
+    """A custom objective for ``lightgbm.train`` (``params["objective"]``) or ``LGBMClassifier``.
+
+    Examples
+    --------
+    >>> import wce_c.lightgbm as wl
+    >>> wl.objective([1.0, 4.0]).pos_weight
+    array([1., 4.])
+    """
+    return WCEObjective(pos_weight, n_threads=n_threads)
+
+
+def metric(pos_weight=1.0) -> WCEMetric:
+    """A custom metric for ``lightgbm.train(feval=...)`` or ``fit(eval_metric=...)``.
+
+    Examples
+    --------
+    >>> import numpy as np, wce_c.lightgbm as wl
+    >>> name, value, higher_is_better = wl.metric(3.0)(np.array([1.0]), np.array([0.0]))
+    >>> name, round(value, 6), higher_is_better
+    ('wce', 2.079442, False)
+    """
+    return WCEMetric(pos_weight)

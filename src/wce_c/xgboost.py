@@ -1,0 +1,86 @@
+"""XGBoost custom objective and metric for the weighted cross entropy with logits.
+
+>>> import wce_c.xgboost as wx
+>>> obj = wx.objective(pos_weight=5.0)
+>>> metric = wx.metric(pos_weight=5.0)
+>>> import numpy as np
+>>> g, h = obj(np.array([0.0, 1.0], np.float32), np.zeros(2, np.float32))  # sklearn style
+>>> g, h
+(array([ 0.5, -2.5], dtype=float32), array([0.25, 1.25], dtype=float32))
+
+Native API: ``xgboost.train(params, dtrain, obj=obj, custom_metric=metric)``;
+scikit-learn API: ``XGBClassifier(objective=obj, eval_metric=metric)``.  The same objects
+serve both: called with a DMatrix they read its labels and weights, called with arrays they
+take ``sample_weight`` as XGBoost's wrapper passes it.  Margins of shape (n, k)
+(multi-output models) take a pos_weight vector of length k.
+
+Where training starts: ``xgboost.train`` with a custom objective and no ``objective``
+parameter reads ``base_score`` as a raw margin, 0.5 by default: pass ``base_score=0.0`` to
+start at probability 1/2 as ``binary:logistic`` does.  ``XGBClassifier`` keeps
+``binary:logistic`` beside a callable objective, so its default already starts at margin 0
+(``XGBRegressor`` does not: give it ``base_score=0.0``).  The metric receives raw margins,
+which XGBoost passes whenever the objective is custom.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from ._gbdt import Params, gradient_hessian, is_native_dataset, mean_loss
+
+__all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
+
+
+class WCEObjective(Params):
+    """Gradient and hessian of the weighted cross entropy for XGBoost (native and sklearn)."""
+
+    def __call__(self, y_true_or_margins, y_pred_or_dmatrix, sample_weight=None):
+        if is_native_dataset(y_pred_or_dmatrix):
+            margins, dtrain = y_true_or_margins, y_pred_or_dmatrix
+            labels, weight = dtrain.get_label(), dtrain.get_weight()
+        else:
+            labels, margins, weight = y_true_or_margins, y_pred_or_dmatrix, sample_weight
+        return gradient_hessian(labels, margins, self.pos_weight, weight, self.n_threads)
+
+
+class WCEMetric(Params):
+    """The (weighted) mean loss on raw margins, as XGBoost passes them with a custom objective.
+
+    Native ``custom_metric``: returns ``("wce", value)``; sklearn ``eval_metric``: the value.
+    Lower is better.
+    """
+
+    __name__ = "wce"  # XGBoost's scikit-learn wrapper names the metric after the callable
+
+    def __call__(self, y_true_or_margins, y_pred_or_dmatrix, sample_weight=None):
+        if is_native_dataset(y_pred_or_dmatrix):
+            dm = y_pred_or_dmatrix
+            return "wce", mean_loss(dm.get_label(), y_true_or_margins, self.pos_weight,
+                                    dm.get_weight())
+        return mean_loss(y_true_or_margins, y_pred_or_dmatrix, self.pos_weight, sample_weight)
+
+
+def objective(pos_weight=1.0, *, n_threads: Optional[int] = None) -> WCEObjective:
+    """A custom objective for ``xgboost.train(obj=...)`` or ``XGBClassifier(objective=...)``.
+
+    Examples
+    --------
+    >>> import wce_c.xgboost as wx
+    >>> wx.objective(3.0)
+    wce_c.xgboost.WCEObjective(pos_weight=3.0, n_threads=None)
+    """
+    return WCEObjective(pos_weight, n_threads=n_threads)
+
+
+def metric(pos_weight=1.0) -> WCEMetric:
+    """A custom metric for ``xgboost.train(custom_metric=...)`` or ``eval_metric=...``.
+
+    Examples
+    --------
+    >>> import numpy as np, wce_c.xgboost as wx
+    >>> round(wx.metric(3.0)(np.array([1.0, 0.0]), np.array([0.0, 0.0])), 6)
+    1.386294
+    """
+    return WCEMetric(pos_weight)
