@@ -94,7 +94,7 @@ def bench_catboost(X, y, rounds, threads):
 
     pool = cb.Pool(X, y)
     kw = {"iterations": rounds, "depth": 6, "thread_count": threads, "verbose": False,
-          "learning_rate": 0.1}
+          "learning_rate": 0.1, "allow_writing_files": False}
     runs = {
         "built-in": lambda: cb.CatBoostClassifier(loss_function="Logloss",
                                                   scale_pos_weight=Q, **kw).fit(pool),

@@ -213,7 +213,8 @@ def test_catboost_equals_numpy_implementation(weighted):
     X, y, w = data(n=1200, seed=9)
     pool = cb.Pool(X, y, weight=w if weighted else None)
     kw = {"iterations": 20, "depth": 4, "learning_rate": 0.2, "random_seed": 0,
-          "thread_count": 2, "verbose": False, "eval_metric": wcb.metric(Q)}
+          "thread_count": 2, "verbose": False, "eval_metric": wcb.metric(Q),
+          "allow_writing_files": False}
     ours = cb.CatBoostClassifier(loss_function=wcb.objective(Q), **kw).fit(pool)
     ref = cb.CatBoostClassifier(loss_function=NumpyWCE(), **kw).fit(pool)
     np.testing.assert_allclose(ours.predict(pool, prediction_type="RawFormulaVal"),
