@@ -11,6 +11,7 @@ Every rule of the API lives here, once:
   kernels as a periodic array without being expanded; other broadcasts are expanded once.
 * values: pos_weight finite and >= 0, sample_weight finite, else ValueError.
 * every check happens before anything is written; ``out`` is never left half-written.
+* dask arrays anywhere make the result a lazy dask array (``_dask.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _kernels
-from . import _threads
+from . import _dask, _threads
 from ._threads import resolve_threads, validate_n_threads
 
 __all__ = [
@@ -281,6 +282,13 @@ def loss(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        reduction = _check_reduction(reduction)
+        if reduction == "none":
+            return _dask.elementwise(loss, 1, labels, logits, pos_weight, sample_weight,
+                                     n_threads, out)
+        return _dask.loss_reduction(labels, logits, pos_weight, sample_weight, reduction,
+                                    n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     reduction = _check_reduction(reduction)
     if reduction == "none":
@@ -322,6 +330,9 @@ def gradient(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(gradient, 1, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.GRADIENT, 1, inp, out)
 
@@ -352,6 +363,9 @@ def hessian(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(hessian, 1, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.HESSIAN, 1, inp, out)
 
@@ -381,6 +395,9 @@ def label_gradient(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(label_gradient, 1, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.LABEL_GRADIENT, 1, inp, out)
 
@@ -411,6 +428,9 @@ def loss_gradient(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(loss_gradient, 2, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.LOSS_GRADIENT, 2, inp, out)
 
@@ -442,6 +462,9 @@ def gradient_hessian(
                                   _threads.PARALLEL_MIN_SIZE)
         if fast is not None:
             return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(gradient_hessian, 2, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _run(_kernels.GRADIENT_HESSIAN, 2, inp, out)
 

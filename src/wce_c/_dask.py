@@ -1,0 +1,137 @@
+"""Dask arrays in, lazy Dask arrays out.
+
+Every public function accepts dask arrays for any of labels, logits, pos_weight and
+sample_weight.  The call builds a graph and computes nothing:
+
+* elementwise quantities: one task per block, the inputs' chunks unified first; a fused pair
+  (loss + gradient, gradient + hessian) comes from one task per block that computes both;
+* reductions: one task per block computes that block's sum in double (the same kernel sum as
+  in memory, so float32 inputs keep their float64 partial sums), and the partial sums are
+  added by Dask's tree reduction in float64; "mean" divides by the number of elements.
+
+Shapes and dtypes are checked when the graph is built; the values of a dask pos_weight or
+sample_weight (finite, >= 0) are checked by each task, so their errors surface at compute.
+Nothing here is imported unless an input already is a dask array: importing wce_c never
+imports dask.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from . import _api, _kernels
+
+
+def any_dask(*values) -> bool:
+    """True when one of the values is a dask array (dask.array must then be imported)."""
+    da = sys.modules.get("dask.array")
+    if da is None:
+        return False
+    return any(isinstance(v, da.Array) for v in values)
+
+
+def _check_dtype(name: str, arr) -> None:
+    if np.dtype(arr.dtype).kind not in "biuf":
+        raise TypeError(f"{name} must have a real or bool dtype, got {arr.dtype}")
+
+
+def _broadcast_param(name: str, value, shape, dtype, nonnegative: bool):
+    """A pos_weight or sample_weight as a dask array of ``shape``, checked."""
+    import dask.array as da
+
+    if isinstance(value, da.Array):
+        arr = value
+        _check_dtype(name, arr)
+    else:
+        arr = _api._real_array(name, value)
+        finite = np.all(np.isfinite(arr.astype(dtype))) if arr.size else True
+        if not finite or (nonnegative and np.any(arr < 0)):
+            need = "finite and >= 0" if nonnegative else "finite"
+            raise ValueError(f"{name} must be {need} (after casting to {dtype})")
+    try:
+        full = np.broadcast_shapes(arr.shape, shape)
+    except ValueError:
+        raise ValueError(f"{name} of shape {arr.shape} does not broadcast to the logits' "
+                         f"shape {shape}") from None
+    if full != shape:
+        raise ValueError(f"{name} of shape {arr.shape} would enlarge the logits' shape "
+                         f"{shape} to {full}; it may broadcast to it but not grow it")
+    return da.broadcast_to(da.asarray(arr), shape)
+
+
+def _prepare(labels, logits, pos_weight, sample_weight, n_threads, out):
+    import dask.array as da
+
+    if out is not None:
+        raise ValueError("out is not supported with dask arrays: the results are lazy")
+    _api.validate_n_threads(n_threads)
+    x = logits if isinstance(logits, da.Array) else da.asarray(_api._real_array("logits", logits))
+    z = labels if isinstance(labels, da.Array) else da.asarray(_api._real_array("labels", labels))
+    _check_dtype("logits", x)
+    _check_dtype("labels", z)
+    if z.shape != x.shape:
+        raise ValueError(f"labels and logits must have the same shape, got labels of shape "
+                         f"{z.shape} and logits of shape {x.shape}")
+    dtype = _api._compute_dtype(np.empty(0, x.dtype))
+    q = _broadcast_param("pos_weight", pos_weight, x.shape, dtype, True)
+    arrays = [z, x, q]
+    if sample_weight is not None:
+        arrays.append(_broadcast_param("sample_weight", sample_weight, x.shape, dtype, False))
+    # One chunking for all inputs: the logits' where they are already chunked finer.
+    index = tuple(range(x.ndim))
+    pairs = []
+    for a in arrays:
+        pairs += [a, index]
+    chunks, unified = da.core.unify_chunks(*pairs)
+    return unified, dtype
+
+
+def _elementwise_block(func, has_weight, n_threads, fused):
+    def block(z, x, q, *w):
+        res = func(z, x, q, sample_weight=w[0] if has_weight else None, n_threads=n_threads)
+        if fused:
+            return np.stack(res)
+        return np.asarray(res)
+    return block
+
+
+def elementwise(func, count: int, labels, logits, pos_weight, sample_weight, n_threads, out):
+    """Lazy result(s) of ``func`` (one of the public elementwise functions)."""
+    import dask.array as da
+
+    arrays, dtype = _prepare(labels, logits, pos_weight, sample_weight, n_threads, out)
+    x = arrays[1]
+    block = _elementwise_block(func, len(arrays) == 4, n_threads, count == 2)
+    meta = np.empty((0,) * x.ndim, dtype=dtype)
+    name = f"wce-{func.__name__}"
+    if count == 1:
+        return da.map_blocks(block, *arrays, dtype=dtype, meta=meta, name=name)
+    stacked = da.map_blocks(block, *arrays, dtype=dtype, new_axis=0,
+                            chunks=((2,),) + x.chunks, meta=np.empty((0,) * (x.ndim + 1), dtype),
+                            name=name)
+    return stacked[0], stacked[1]
+
+
+def _sum_block(n_threads, has_weight):
+    def block(z, x, q, *w):
+        inp = _api._prepare(z, x, q, w[0] if has_weight else None, n_threads)
+        total = 0.0 if inp.n == 0 else _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
+        return np.full((1,) * x.ndim, total, dtype=np.float64)
+    return block
+
+
+def loss_reduction(labels, logits, pos_weight, sample_weight, reduction, n_threads, out):
+    """Lazy 0-d sum or mean of the loss: per-block double sums, then a float64 tree."""
+    import dask.array as da
+
+    arrays, dtype = _prepare(labels, logits, pos_weight, sample_weight, n_threads, out)
+    x = arrays[1]
+    partial = da.map_blocks(_sum_block(n_threads, len(arrays) == 4), *arrays,
+                            dtype=np.float64, chunks=tuple((1,) * len(c) for c in x.chunks),
+                            meta=np.empty((0,) * x.ndim, np.float64), name="wce-loss-sum")
+    total = partial.sum(dtype=np.float64)
+    if reduction == "mean":
+        total = total / x.size if x.size else da.full((), np.nan, dtype=np.float64)
+    return total.astype(dtype)
