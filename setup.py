@@ -99,7 +99,15 @@ def simd_levels(compiler_type):
 
 
 class build_ext_with_simd(build_ext):
-    """Compiles _simd_variant.c once per level and links the objects into the extension."""
+    """Compiles _simd_variant.c once per level and links the objects into the extension.
+
+    Always rebuilds: pip builds in the source tree, and objects left in build/ by an earlier
+    build with other flags (CFLAGS, WCE_C_NO_OPENMP, a sanitizer) must not be reused.
+    """
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.force = True
 
     def build_extension(self, ext):
         from setuptools._distutils.errors import CompileError

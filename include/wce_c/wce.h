@@ -673,19 +673,16 @@ WCE_DEFINE_KERNEL1(wce_loss_f32_in_f64, wce_loss_elem_single, float, double)
  * leaf NumPy uses), halving above. */
 static inline double wce_pairwise_sum(const double *v, int64_t n)
 {
-    if (n < 8) {
-        double s = 0.0;
-        int64_t i;
-        for (i = 0; i < n; ++i) s += v[i];
-        return s;
-    }
     if (n <= 128) {
-        double r[8];
-        int64_t i, j;
-        for (j = 0; j < 8; ++j) r[j] = v[j];
-        for (i = 8; i + 8 <= n; i += 8)
+        /* r[j] = 0 + v[j] + v[j + 8] + ... is exactly v[j] + v[j + 8] + ..., and for n < 8
+         * the sum is 0 + v[0] + v[1] + ...: one loop serves both leaves. */
+        double r[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+        double s;
+        int64_t i = 0;
+        int j;
+        for (; i + 8 <= n; i += 8)
             for (j = 0; j < 8; ++j) r[j] += v[i + j];
-        double s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         for (; i < n; ++i) s += v[i];
         return s;
     }

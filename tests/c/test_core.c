@@ -1,0 +1,161 @@
+/*
+ * Direct tests of the C core (include/wce_c/wce.h), without Python: special values, the
+ * periodic pos_weight and sample weight, the fused kernels against the single ones, the sum
+ * against its serial definition, and 64-bit indices past 2^31 (on a sparse memory mapping
+ * whose untouched pages cost nothing).  Built and run by tests/c/run.sh, also under
+ * AddressSanitizer and UndefinedBehaviorSanitizer.  Exit status 0 when every check passes.
+ */
+#define _DEFAULT_SOURCE
+#include "wce_c/wce.h"
+
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond, ...)                                                                     \
+    do {                                                                                     \
+        ++checks;                                                                            \
+        if (!(cond)) {                                                                       \
+            ++failures;                                                                      \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
+            fprintf(stderr, __VA_ARGS__);                                                    \
+            fputc('\n', stderr);                                                             \
+        }                                                                                    \
+    } while (0)
+
+static int same(double a, double b) { return (a == b) || (isnan(a) && isnan(b)); }
+
+static void test_special_values(void)
+{
+    const double inf = INFINITY, nan_ = NAN;
+    double z[] = {0, 1, 0, 1, 0, 1, 0.5, 1, nan_};
+    double x[] = {-inf, inf, inf, -inf, 0.0, -0.0, 0.0, nan_, 1.0};
+    double q = 3.0, loss[9], grad[9], hess[9];
+    const double l2 = 0.69314718055994530942;
+    double want_loss[] = {0, 0, inf, inf, l2, 3 * l2, 2 * l2, nan_, nan_};
+    double want_grad[] = {0, 0, 1, -3, 0.5, -1.5, -0.5, nan_, nan_};
+    double want_hess[] = {0, 0, 0, 0, 0.25, 0.75, 0.5, nan_, nan_};
+    int i;
+    wce_loss_f64(0, 9, z, x, &q, 1, NULL, 0, loss);
+    wce_gradient_hessian_f64(0, 9, z, x, &q, 1, NULL, 0, grad, hess);
+    for (i = 0; i < 9; ++i) {
+        CHECK(same(loss[i], want_loss[i]), "loss[%d] = %.17g, want %.17g", i, loss[i], want_loss[i]);
+        CHECK(same(grad[i], want_grad[i]), "grad[%d] = %.17g, want %.17g", i, grad[i], want_grad[i]);
+        CHECK(same(hess[i], want_hess[i]), "hess[%d] = %.17g, want %.17g", i, hess[i], want_hess[i]);
+    }
+    {   /* the tails keep their digits: loss(z=0, x=-40) = log1p(e^-40) */
+        float zf = 0.0f, xf = -40.0f, qf = 1.0f, out;
+        wce_loss_f32(0, 1, &zf, &xf, &qf, 1, NULL, 0, &out);
+        CHECK(out == (float)4.248354255291589e-18, "float32 tail loss %.9g", out);
+    }
+}
+
+static void test_periodic_equals_full(void)
+{
+    enum { ROWS = 37, K = 5, N = ROWS * K };
+    double z[N], x[N], qv[K], wv[K], qf[N], wf[N], a[N], b[N], a2[N], b2[N];
+    int i;
+    srand(7);
+    for (i = 0; i < N; ++i) {
+        x[i] = ((double)rand() / RAND_MAX - 0.5) * 60;
+        z[i] = (rand() % 3) / 2.0;
+    }
+    for (i = 0; i < K; ++i) {
+        qv[i] = 0.5 + i;
+        wv[i] = 2.0 - 0.3 * i;
+    }
+    for (i = 0; i < N; ++i) {
+        qf[i] = qv[i % K];
+        wf[i] = wv[i % K];
+    }
+    /* in pieces that cut through the periods, as threads would */
+    wce_gradient_f64(0, 13, z, x, qv, K, wv, K, a);
+    wce_gradient_f64(13, 101, z, x, qv, K, wv, K, a);
+    wce_gradient_f64(101, N, z, x, qv, K, wv, K, a);
+    wce_gradient_f64(0, N, z, x, qf, N, wf, N, b);
+    CHECK(memcmp(a, b, sizeof a) == 0, "periodic gradient differs from full");
+    wce_loss_gradient_f64(0, N, z, x, qv, K, wv, K, a2, b2);
+    wce_loss_f64(0, N, z, x, qf, N, wf, N, a);
+    CHECK(memcmp(a, a2, sizeof a) == 0, "fused loss differs from single");
+    CHECK(memcmp(b, b2, sizeof b) == 0, "fused gradient differs from single");
+    {
+        double s1 = wce_loss_sum_f64(N, z, x, qv, K, wv, K);
+        double s2 = wce_pairwise_sum(a, N);  /* N < WCE_SUM_BLOCK: one block */
+        CHECK(s1 == s2, "sum %.17g != pairwise of elements %.17g", s1, s2);
+    }
+}
+
+static void test_sum_blocks(void)
+{
+    enum { N = 3 * WCE_SUM_BLOCK + 17 };
+    static float z[N], x[N];
+    static double buf[N];
+    float q = 2.0f;
+    wce_sum_tree t;
+    int64_t b;
+    int i;
+    for (i = 0; i < N; ++i) {
+        x[i] = (float)((i % 101) - 50) * 0.37f;
+        z[i] = (float)(i % 2);
+    }
+    wce_loss_f32_in_f64(0, N, z, x, &q, 1, NULL, 0, buf);
+    wce_sum_tree_init(&t);
+    for (b = 0; b < N; b += WCE_SUM_BLOCK) {
+        const int64_t e = (N - b < WCE_SUM_BLOCK) ? N : b + WCE_SUM_BLOCK;
+        wce_sum_tree_push(&t, wce_pairwise_sum(buf + b, e - b));
+    }
+    CHECK(wce_sum_tree_result(&t) == wce_loss_sum_f32(N, z, x, &q, 1, NULL, 0),
+          "loss sum is not the tree of block sums");
+}
+
+/* Indices past 2^31 and 2^32 on a sparse mapping: only the pages touched are real. */
+static void test_64bit_indices(void)
+{
+    const int64_t n = ((int64_t)1 << 32) + 4096;
+    const size_t bytes = (size_t)n * sizeof(float);
+    float *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    float *z = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    float *out = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    float q = 1.0f, w[3] = {1.0f, 2.0f, 4.0f};
+    const int64_t starts[] = {((int64_t)1 << 31) - 8, ((int64_t)1 << 32) - 8, n - 64};
+    int s;
+    if (x == MAP_FAILED || z == MAP_FAILED || out == MAP_FAILED) {
+        printf("skip: cannot map %zu bytes for the 64-bit index test\n", bytes);
+        return;
+    }
+    for (s = 0; s < 3; ++s) {
+        const int64_t a = starts[s];
+        int64_t i;
+        for (i = a; i < a + 64; ++i) {
+            x[i] = 0.0f;
+            z[i] = 1.0f;
+            out[i] = -1.0f;
+        }
+        wce_loss_f32(a, a + 32, z, x, &q, 1, w, 3, out);
+        for (i = a; i < a + 64; ++i) {
+            /* loss at x = 0, z = 1 is w log 2; past stop nothing is written */
+            const float want = i < a + 32 ? (float)(w[i % 3] * 0.69314718055994530942) : -1.0f;
+            CHECK(out[i] == want, "index %lld: %.9g, want %.9g", (long long)i, out[i], want);
+        }
+        CHECK(wce_loss_sum_f32(1, z + a, x + a, &q, 1, NULL, 0) == 0.69314718055994530942,
+              "sum at offset %lld", (long long)a);
+    }
+    munmap(x, bytes);
+    munmap(z, bytes);
+    munmap(out, bytes);
+}
+
+int main(void)
+{
+    test_special_values();
+    test_periodic_equals_full();
+    test_sum_blocks();
+    test_64bit_indices();
+    printf("%d passed, %d failed\n", checks - failures, failures);
+    return failures ? 1 : 0;
+}
