@@ -219,6 +219,22 @@ def _small_call_threads_ok(n_threads) -> bool:
     return n_threads is None or (type(n_threads) is int and (n_threads >= 1 or n_threads == -1))
 
 
+def _elementwise(func, kind: int, count: int, labels, logits, pos_weight, sample_weight, out,
+                 n_threads):
+    """The one route of every elementwise call: the C fast path for small contiguous calls,
+    dask inputs to lazy graphs, everything else through the checks of ``_prepare``."""
+    if out is None and _small_call_threads_ok(n_threads):
+        fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight,
+                                  _threads.PARALLEL_MIN_SIZE)
+        if fast is not None:
+            return fast
+    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
+        return _dask.elementwise(func, count, labels, logits, pos_weight, sample_weight,
+                                 n_threads, out)
+    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
+    return _run(kind, count, inp, out)
+
+
 def _check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be one of 'none', 'sum', 'mean', got {reduction!r}")
@@ -277,22 +293,14 @@ def loss(
     >>> float(wce_c.loss([0, 1, 1], [0.5, -1.0, 2.0], 3.0, reduction="mean"))
     1.76488202...
     """
-    if out is None and _small_call_threads_ok(n_threads) and reduction == "none":
-        fast = _kernels.fast_call(_kernels.LOSS, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
+    if isinstance(reduction, str) and reduction == "none":
+        return _elementwise(loss, _kernels.LOSS, 1, labels, logits, pos_weight, sample_weight,
+                            out, n_threads)
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        reduction = _check_reduction(reduction)
-        if reduction == "none":
-            return _dask.elementwise(loss, 1, labels, logits, pos_weight, sample_weight,
-                                     n_threads, out)
-        return _dask.loss_reduction(labels, logits, pos_weight, sample_weight, reduction,
-                                    n_threads, out)
+        return _dask.loss_reduction(labels, logits, pos_weight, sample_weight,
+                                    _check_reduction(reduction), n_threads, out)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     reduction = _check_reduction(reduction)
-    if reduction == "none":
-        return _run(_kernels.LOSS, 1, inp, out)
     if out is not None:
         raise ValueError(f"out cannot be used with reduction={reduction!r}; it needs 'none'")
     if inp.n == 0:
@@ -325,16 +333,8 @@ def gradient(
     >>> wce_c.gradient([0.0, 1.0, 1.0], [0.0, 40.0, -40.0], pos_weight=2.0)
     array([ 5.00000000e-01, -8.49670851e-18, -2.00000000e+00])
     """
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(_kernels.GRADIENT, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
-    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        return _dask.elementwise(gradient, 1, labels, logits, pos_weight, sample_weight,
-                                 n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(_kernels.GRADIENT, 1, inp, out)
+    return _elementwise(gradient, _kernels.GRADIENT, 1, labels, logits, pos_weight,
+                        sample_weight, out, n_threads)
 
 
 def hessian(
@@ -358,16 +358,8 @@ def hessian(
     >>> wce_c.hessian([1.0, 1.0], [0.0, 40.0], pos_weight=2.0)
     array([5.00000000e-01, 8.49670851e-18])
     """
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(_kernels.HESSIAN, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
-    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        return _dask.elementwise(hessian, 1, labels, logits, pos_weight, sample_weight,
-                                 n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(_kernels.HESSIAN, 1, inp, out)
+    return _elementwise(hessian, _kernels.HESSIAN, 1, labels, logits, pos_weight,
+                        sample_weight, out, n_threads)
 
 
 def label_gradient(
@@ -390,16 +382,8 @@ def label_gradient(
     >>> wce_c.label_gradient([0.5, 0.5], [0.0, 2.0], pos_weight=1.0)
     array([ 0., -2.])
     """
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(_kernels.LABEL_GRADIENT, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
-    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        return _dask.elementwise(label_gradient, 1, labels, logits, pos_weight, sample_weight,
-                                 n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(_kernels.LABEL_GRADIENT, 1, inp, out)
+    return _elementwise(label_gradient, _kernels.LABEL_GRADIENT, 1, labels, logits, pos_weight,
+                        sample_weight, out, n_threads)
 
 
 def loss_gradient(
@@ -423,16 +407,8 @@ def loss_gradient(
     >>> float(l[0]), float(g[0])
     (0.6931471805599453, -0.5)
     """
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(_kernels.LOSS_GRADIENT, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
-    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        return _dask.elementwise(loss_gradient, 2, labels, logits, pos_weight, sample_weight,
-                                 n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(_kernels.LOSS_GRADIENT, 2, inp, out)
+    return _elementwise(loss_gradient, _kernels.LOSS_GRADIENT, 2, labels, logits, pos_weight,
+                        sample_weight, out, n_threads)
 
 
 def gradient_hessian(
@@ -457,16 +433,8 @@ def gradient_hessian(
     >>> g, h
     (array([ 0.5, -1.5]), array([0.25, 0.75]))
     """
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(_kernels.GRADIENT_HESSIAN, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
-        if fast is not None:
-            return fast
-    if _dask.any_dask(labels, logits, pos_weight, sample_weight):
-        return _dask.elementwise(gradient_hessian, 2, labels, logits, pos_weight, sample_weight,
-                                 n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(_kernels.GRADIENT_HESSIAN, 2, inp, out)
+    return _elementwise(gradient_hessian, _kernels.GRADIENT_HESSIAN, 2, labels, logits, pos_weight,
+                        sample_weight, out, n_threads)
 
 
 def weighted_cross_entropy_with_logits(

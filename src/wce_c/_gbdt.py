@@ -114,3 +114,17 @@ class Params:
                 and self.n_threads == other.n_threads)
 
     __hash__ = None
+
+
+class NativeOrSklearnObjective(Params):
+    """One callable for both APIs of XGBoost and LightGBM: ``f(margins, dataset)`` natively
+    (labels and weights read from the DMatrix or Dataset), ``f(y_true, y_pred,
+    sample_weight)`` from the scikit-learn wrappers (which inspect this signature)."""
+
+    def __call__(self, y_true_or_margins, y_pred_or_dataset, sample_weight=None):
+        if is_native_dataset(y_pred_or_dataset):
+            margins, data = y_true_or_margins, y_pred_or_dataset
+            labels, weight = data.get_label(), data.get_weight()
+        else:
+            labels, margins, weight = y_true_or_margins, y_pred_or_dataset, sample_weight
+        return gradient_hessian(labels, margins, self.pos_weight, weight, self.n_threads)

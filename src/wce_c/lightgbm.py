@@ -16,21 +16,13 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ._gbdt import Params, gradient_hessian, is_native_dataset, mean_loss
+from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
 
 __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
 
 
-class WCEObjective(Params):
+class WCEObjective(NativeOrSklearnObjective):
     """Gradient and hessian for LightGBM: ``f(preds, dataset)`` or ``f(y_true, y_pred, weight)``."""
-
-    def __call__(self, y_true_or_preds, y_pred_or_dataset, sample_weight=None):
-        if is_native_dataset(y_pred_or_dataset):
-            preds, data = y_true_or_preds, y_pred_or_dataset
-            labels, weight = data.get_label(), data.get_weight()
-        else:
-            labels, preds, weight = y_true_or_preds, y_pred_or_dataset, sample_weight
-        return gradient_hessian(labels, preds, self.pos_weight, weight, self.n_threads)
 
 
 class WCEMetric(Params):

@@ -28,21 +28,13 @@ from typing import Optional
 
 import numpy as np
 
-from ._gbdt import Params, gradient_hessian, is_native_dataset, mean_loss
+from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
 
 __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
 
 
-class WCEObjective(Params):
+class WCEObjective(NativeOrSklearnObjective):
     """Gradient and hessian of the weighted cross entropy for XGBoost (native and sklearn)."""
-
-    def __call__(self, y_true_or_margins, y_pred_or_dmatrix, sample_weight=None):
-        if is_native_dataset(y_pred_or_dmatrix):
-            margins, dtrain = y_true_or_margins, y_pred_or_dmatrix
-            labels, weight = dtrain.get_label(), dtrain.get_weight()
-        else:
-            labels, margins, weight = y_true_or_margins, y_pred_or_dmatrix, sample_weight
-        return gradient_hessian(labels, margins, self.pos_weight, weight, self.n_threads)
 
 
 class WCEMetric(Params):
