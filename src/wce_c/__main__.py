@@ -56,12 +56,12 @@ def self_check(verbose: bool = True) -> bool:
                   f"  [{err:.2f} ULP]  {what}")
     rng = np.random.default_rng(0)
     n = 300_001
-    x = rng.normal(scale=8.0, size=n)
-    z = (rng.random(n) < 0.2).astype(np.float64)
-    one = wce_c.gradient_hessian(z, x, 5.0, n_threads=1)
-    many = wce_c.gradient_hessian(z, x, 5.0, n_threads=-1)
-    s1 = wce_c.loss(z, x, 5.0, reduction="sum", n_threads=1)
-    sn = wce_c.loss(z, x, 5.0, reduction="sum", n_threads=-1)
+    xs = rng.normal(scale=8.0, size=n)
+    zs = (rng.random(n) < 0.2).astype(np.float64)
+    one = wce_c.gradient_hessian(zs, xs, 5.0, n_threads=1)
+    many = wce_c.gradient_hessian(zs, xs, 5.0, n_threads=-1)
+    s1 = wce_c.loss(zs, xs, 5.0, reduction="sum", n_threads=1)
+    sn = wce_c.loss(zs, xs, 5.0, reduction="sum", n_threads=-1)
     same = all(np.array_equal(a, b) for a, b in zip(one, many)) and s1 == sn
     ok &= same
     if verbose:

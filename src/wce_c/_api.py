@@ -49,6 +49,15 @@ class _Inputs:
     """Validated inputs, flat, contiguous and of the compute dtype."""
 
     __slots__ = ("shape", "dtype", "n", "z", "x", "q", "w", "originals", "threads")
+    shape: Tuple[int, ...]
+    dtype: np.dtype
+    n: int
+    z: np.ndarray
+    x: np.ndarray
+    q: np.ndarray
+    w: np.ndarray
+    originals: Tuple[np.ndarray, ...]
+    threads: int
 
 
 def _real_array(name: str, value) -> np.ndarray:

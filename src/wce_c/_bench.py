@@ -24,7 +24,7 @@ import os
 import platform
 import sys
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -151,7 +151,7 @@ def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
 
 
 def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
-        progress: bool = True) -> Dict[str, object]:
+        progress: bool = True) -> Dict[str, Any]:
     """Time everything; return a JSON-able dictionary."""
     rng = np.random.default_rng(0)
     q = 5.0
@@ -166,13 +166,14 @@ def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
     for i, (dtype, n, quantity) in enumerate(plan):
         x = (rng.standard_normal(n) * 4).astype(dtype)
         z = (rng.random(n) < 0.1).astype(dtype)
+        ours: Dict[int, Callable[[], object]]
         if quantity == "loss":
             ours = {1: lambda: wce_c.loss(z, x, q, n_threads=1),
                     max_threads: lambda: wce_c.loss(z, x, q, n_threads=max_threads)}
         else:
             ours = {1: lambda: wce_c.gradient_hessian(z, x, q, n_threads=1),
                     max_threads: lambda: wce_c.gradient_hessian(z, x, q, n_threads=max_threads)}
-        row = {"dtype": dtype, "n": n, "quantity": quantity, "times": {}}
+        row: Dict[str, Any] = {"dtype": dtype, "n": n, "quantity": quantity, "times": {}}
         for threads, fn in ours.items():
             row["times"][f"wce_c[{threads}T]"] = _timeit(fn, repeats, budget)
         peers = {**_numpy_peers(z, x, q), **_optional_peers(z, x, q)}
@@ -211,7 +212,7 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def format_table(report: Dict[str, object]) -> str:
+def format_table(report: Dict[str, Any]) -> str:
     """Markdown: ns per element of wce_c, and every peer's time over wce_c's (one thread)."""
     results = report["results"]
     peers = list(dict.fromkeys(name for row in results for name in row["ratios"]))
@@ -236,7 +237,7 @@ def format_table(report: Dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def plot(report: Dict[str, object], path: str) -> bool:
+def plot(report: Dict[str, Any], path: str) -> bool:
     """Throughput against size, one panel per (dtype, quantity); False without matplotlib."""
     try:
         import matplotlib

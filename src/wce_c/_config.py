@@ -6,7 +6,7 @@ import os
 import platform
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def openmp_runtimes() -> List[str]:
     return found
 
 
-def config() -> Dict[str, object]:
+def config() -> Dict[str, Any]:
     """The configuration as a dictionary."""
     from . import __version__
 

@@ -41,6 +41,7 @@ def _broadcast_param(name: str, value, shape, dtype, nonnegative: bool):
     """A pos_weight or sample_weight as a dask array of ``shape``, checked."""
     import dask.array as da
 
+    arr: "da.Array | np.ndarray"
     if isinstance(value, da.Array):
         arr = value
         _check_dtype(name, arr)

@@ -79,8 +79,9 @@ def gradient_hessian(labels, margins, pos_weight: PosWeight, weight,
                      n_threads: Optional[int]) -> Tuple[np.ndarray, np.ndarray]:
     """Gradient and hessian with respect to the margins, in the margins' dtype and shape."""
     labels, margins, w = shaped(labels, margins, pos_weight, weight)
-    return _api.gradient_hessian(labels, margins, pos_weight, sample_weight=w,
+    g, h = _api.gradient_hessian(labels, margins, pos_weight, sample_weight=w,
                                  n_threads=n_threads)
+    return np.asarray(g), np.asarray(h)
 
 
 def mean_loss(labels, margins, pos_weight: PosWeight, weight) -> float:
@@ -113,7 +114,8 @@ class Params:
                 and np.array_equal(np.asarray(self.pos_weight), np.asarray(other.pos_weight))
                 and self.n_threads == other.n_threads)
 
-    __hash__ = None
+    # mutable objects that compare by value: no hash
+    __hash__ = None  # type: ignore[assignment]
 
 
 class NativeOrSklearnObjective(Params):
