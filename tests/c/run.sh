@@ -11,6 +11,12 @@ common=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-trapping-math -I"$
 echo "== C core tests, -O3"
 "$CC" "${common[@]}" -O3 "$here/test_core.c" -o "$out/test_core" -lm
 "$out/test_core"
+if command -v "${CXX:-c++}" > /dev/null; then
+    echo "== the header compiles as C++17"
+    "${CXX:-c++}" -std=c++17 -Wall -Wextra -Werror -O2 -I"$include" "$here/header_cxx.cpp" \
+        -o "$out/header_cxx"
+    "$out/header_cxx"
+fi
 echo "== C core tests, -O1 -fsanitize=address,undefined"
 "$CC" "${common[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
     -fno-sanitize-recover=all "$here/test_core.c" -o "$out/test_core_san" -lm
