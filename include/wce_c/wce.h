@@ -165,8 +165,7 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
     return (t == t) ? e : t;
 }
 
-/* log(1 + e) for 0 <= e <= 1 (or NaN), given u = 1 + e rounded and inv_u = 1 / u (which the
- * sigmoid needs anyway); within about 1 ULP.
+/* log(1 + e) for 0 <= e <= 1 (or NaN), given u = 1 + e rounded; within about 1 ULP.
  *
  * c = (e - (u - 1)) / u corrects the rounding of 1 + e: log1p(e) = log(u) + log(1 + c) and
  * log(1 + c) = c to double precision (|c| <= 2^-53).  u - 1 is exact (u in [1, 2]).
@@ -178,12 +177,15 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
  * Taylor terms of R leave a truncation below 2^-60 of the result (6 terms, below 2^-34,
  * with precise = 0, for float32 results).  Finally k ln2 is added in
  * two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e exactly. */
-WCE_ELEM double wce_log1p_unit(double e, double u, double inv_u, int precise)
+WCE_ELEM double wce_log1p_unit(double e, double u, int precise)
 {
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
-    /* c / u, |c| <= 2^-53; for float32 results c alone is close enough (and saves the
-     * reciprocal): the difference is below 2^-53 e. */
-    const double c = precise ? (e - (u - 1.0)) * inv_u : (e - (u - 1.0));
+    /* c / u, |c| <= 2^-53 u, needs 1/u only roughly: y = 1.5 - u/2 is within 9 % of 1/u on
+     * [1, 2] (exact at both ends, off by (u - 1)^2 / 2u), and one Newton step y (2 - u y)
+     * squares that to under 0.8 %: a relative 2^-60 of the result.  No division.  For
+     * float32 results c alone is close enough: the difference is below 2^-53 e. */
+    const double y0 = 1.5 - 0.5 * u;
+    const double c = precise ? (e - (u - 1.0)) * (y0 * (2.0 - u * y0)) : (e - (u - 1.0));
     const int big = u > 0x1.6a09e667f3bcdp+0;
     const double kd = big ? 1.0 : 0.0;
     const double f = (big ? 0.5 * u : u) - 1.0;
@@ -242,8 +244,8 @@ WCE_ELEM wce_parts wce_parts_of(double x, int precise)
     p.d = 1.0 + p.e;
     p.d_err = p.e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
-    p.m = wce_log1p_unit(p.e, p.d, p.inv_d, precise);
-    p.sg_small = precise ? p.e / p.d : p.e * p.inv_d;
+    p.m = wce_log1p_unit(p.e, p.d, precise);
+    p.sg_small = p.e * p.inv_d; /* plain value; the float64 path refines it */
     p.scale = far ? 0x1p-256 : 1.0;
     p.pos = !(x < 0.0);
     return p;
@@ -401,9 +403,9 @@ WCE_ELEM wce_dd wce_dd_select(int c, wce_dd a, wce_dd b)
     return r;
 }
 
-/* 1 / (1 + e) and e / (1 + e) as pairs.  The quotients by the rounded d are corrected by
- * their exact residuals (1 - inv_d d, e - q d, from Dekker's product) and by the rounding of
- * d itself: 1/(d + d_err) = (1/d)(1 - d_err/d) to 2^-106. */
+/* 1 / (1 + e) and e / (1 + e) as pairs.  The quotient 1/d by the rounded d is corrected by
+ * its exact residual 1 - inv_d d (from Dekker's product) and by the rounding of d itself:
+ * 1/(d + d_err) = (1/d)(1 - d_err/d) to 2^-106.  Then e / (1 + e) = e (1 / (1 + e)). */
 WCE_ELEM wce_dd wce_sigma_big(wce_parts p)
 {
     const wce_dd t = wce_two_product(p.inv_d, p.d);
@@ -413,10 +415,8 @@ WCE_ELEM wce_dd wce_sigma_big(wce_parts p)
 
 WCE_ELEM wce_dd wce_sigma_small(wce_parts p)
 {
-    const double q = p.sg_small;
-    const wce_dd t = wce_two_product(q, p.d);
-    const double resid = ((p.e - t.hi) - t.lo) - q * p.d_err; /* e - q (1 + e) */
-    return wce_two_sum(q, resid * p.inv_d);
+    /* e / (1 + e) = e sigma(|x|): e is exact, so one pair product, no second division */
+    return wce_dd_mul(wce_dd_of(p.e), wce_sigma_big(p));
 }
 
 /* Coefficients as exact pairs: 1 - z (exact for 0 <= z <= 2) and q z. */
@@ -441,20 +441,22 @@ WCE_ELEM double wce_finish(wce_dd s, double w, double scale, double plain, int i
     return (in_range && fabs(s.hi) < 0x1p960 && r - r == 0.0) ? r : plain;
 }
 
-/* a softplus(x) + b softplus(-x) in pairs; the far-tail scale applies to the m terms only,
- * which matter there only when the |x| term is absent (then scaling the sum is exact). */
+/* v times a power of two: exact for both parts (unless they underflow). */
+WCE_ELEM wce_dd wce_dd_scale(wce_dd v, double pow2) { v.hi *= pow2; v.lo *= pow2; return v; }
+
+/* a softplus(x) + b softplus(-x) in pairs.  With s the far-tail scale, softplus(|x|) =
+ * |x| + m s and softplus(-|x|) = m s, so
+ *     c_big (|x| + m s) + c_small m s = c_big |x| + (a + b) m s:
+ * two products instead of three, whichever side x is on.  When the |x| term is absent the
+ * scale is left to the caller's final rounding (*scale), so a subnormal result rounds once. */
 WCE_ELEM wce_dd wce_dd_softplus_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
 {
     const wce_dd c_big = wce_dd_select(p.pos, a, b);
-    const wce_dd c_small = wce_dd_select(p.pos, b, a);
     const int big_present = c_big.hi != 0.0;
-    const wce_dd t_ax = wce_dd_mul(c_big, wce_dd_of(p.ax));
-    const wce_dd t_m_big = wce_dd_mul(c_big, wce_dd_of(p.m * p.scale));
-    const wce_dd t_small = wce_dd_mul(c_small, wce_dd_of(p.m));
-    /* with the |x| term present, the scaled m term is negligible beside it when far */
-    const wce_dd t_small_scaled = wce_dd_mul(t_small, wce_dd_of(big_present ? p.scale : 1.0));
+    const wce_dd t_m = wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.m));
     *scale = big_present ? 1.0 : p.scale;
-    return wce_dd_add(wce_dd_add(t_ax, t_m_big), t_small_scaled);
+    return wce_dd_add(wce_dd_mul(c_big, wce_dd_of(p.ax)),
+                      wce_dd_scale(t_m, big_present ? p.scale : 1.0));
 }
 
 WCE_ELEM double wce_loss_elem(double z, double x, double q, double w)
@@ -477,7 +479,7 @@ WCE_ELEM wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double *sca
     const wce_dd t_small = wce_dd_mul(c_small, wce_sigma_small(p));
     const int big_present = c_big.hi != 0.0;
     *scale = big_present ? 1.0 : p.scale;
-    return wce_dd_add(t_big, wce_dd_mul(t_small, wce_dd_of(big_present ? p.scale : 1.0)));
+    return wce_dd_add(t_big, wce_dd_scale(t_small, big_present ? p.scale : 1.0));
 }
 
 WCE_ELEM double wce_gradient_elem(double z, double x, double q, double w)
