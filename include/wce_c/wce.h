@@ -48,8 +48,8 @@
  * ULP; a soft label's gradient and the label gradient, which have a root, in ULP of their
  * larger term).  float32 kernels evaluate in double with float32-grade polynomials and round
  * once: 0.504 ULP worst in dense sweeps.  float64 kernels evaluate the pieces to about half a
- * ULP and combine them in double-double, rounding once: 2.3 ULP worst (loss), 1.5 (gradient,
- * hessian), 1.9 (label gradient).  A plain double combination of the same pieces reaches
+ * ULP and combine them in double-double, rounding once: 2.7 ULP worst (loss), 1.5 (gradient,
+ * hessian), 2.3 (label gradient).  A plain double combination of the same pieces reaches
  * 3.7 ULP with soft labels and sample weights, which is why the float64 path pays for it.
  *
  * Array kernels.  Each kernel works on the index range [start, stop) of flat, contiguous
