@@ -30,3 +30,25 @@ def test_bench_table_and_bad_arguments():
     bad = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--dtypes", "float16"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "float16" in bad.stderr
+
+
+def test_bench_plot_writes_a_png_or_says_matplotlib_is_missing(tmp_path):
+    png = tmp_path / "bench.png"
+    args = ["--quick", "--dtypes", "float32", "--sizes", "1000", "--budget", "0.05",
+            "--plot", str(png)]
+    try:
+        import matplotlib  # noqa: F401
+        have_mpl = True
+    except ImportError:
+        have_mpl = False
+    if have_mpl:
+        r = subprocess.run([sys.executable, "-m", "wce_c", "bench", *args],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # without matplotlib: a clear message and exit status 1, no traceback
+    code = ("import sys; sys.modules['matplotlib'] = None; from wce_c._bench import main; "
+            f"sys.exit(main({args!r}))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 1 and "needs matplotlib" in r.stderr, r.stderr
