@@ -264,3 +264,23 @@ def test_objective_calls_work_without_the_libraries():
     np.testing.assert_array_equal(h, eh)
     g64, _ = wl.objective(2.0)(z, x32.astype(np.float64), None)
     assert g64.dtype == np.float64
+
+
+def test_float32_labels_with_float64_scores_are_cast_once_and_give_the_same_bits():
+    obj = wl.objective(3.0)
+    rng = np.random.default_rng(12)
+    y = (rng.random(50_000) < 0.2).astype(np.float32)
+    m = rng.standard_normal(50_000)
+    first = obj(y, m)
+    again = obj(y, m)  # from the cached copy
+    expected = wce_c.gradient_hessian(y.astype(np.float64), m, 3.0)
+    for got in (first, again):
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+    y2 = y.copy()
+    y2[:10] = 1.0  # a different array: a fresh copy, not the cached one
+    np.testing.assert_array_equal(obj(y2, m)[0],
+                                  wce_c.gradient_hessian(y2.astype(np.float64), m, 3.0)[0])
+    clone = pickle.loads(pickle.dumps(obj))  # the cache does not travel
+    assert clone == obj and "_labels_cache" not in clone.__dict__
+    assert "_labels_cache" not in copy.deepcopy(obj).__dict__

@@ -8,6 +8,7 @@ apart from the scikit-learn ones by duck typing (a DMatrix or Dataset has ``get_
 
 from __future__ import annotations
 
+import weakref
 from typing import Optional, Tuple, Union
 
 import numpy as np
@@ -121,7 +122,13 @@ class Params:
 class NativeOrSklearnObjective(Params):
     """One callable for both APIs of XGBoost and LightGBM: ``f(margins, dataset)`` natively
     (labels and weights read from the DMatrix or Dataset), ``f(y_true, y_pred,
-    sample_weight)`` from the scikit-learn wrappers (which inspect this signature)."""
+    sample_weight)`` from the scikit-learn wrappers (which inspect this signature).
+
+    LightGBM passes float32 labels beside float64 scores, the same label array every round:
+    the float64 copy the kernels need is made once and reused while that array lives (a weak
+    reference to it, so a new array, even at a recycled address, gets a new copy).  The copy
+    is not pickled.
+    """
 
     def __call__(self, y_true_or_margins, y_pred_or_dataset, sample_weight=None):
         if is_native_dataset(y_pred_or_dataset):
@@ -129,4 +136,21 @@ class NativeOrSklearnObjective(Params):
             labels, weight = data.get_label(), data.get_weight()
         else:
             labels, margins, weight = y_true_or_margins, y_pred_or_dataset, sample_weight
+        labels = self._labels_as(labels, margins)
         return gradient_hessian(labels, margins, self.pos_weight, weight, self.n_threads)
+
+    def _labels_as(self, labels, margins):
+        if not (isinstance(labels, np.ndarray) and isinstance(margins, np.ndarray)
+                and labels.dtype == np.float32 and margins.dtype == np.float64):
+            return labels
+        cached = self.__dict__.get("_labels_cache")
+        if cached is not None and cached[0]() is labels and cached[1].shape == labels.shape:
+            return cached[1]
+        as64 = np.ascontiguousarray(labels, dtype=np.float64)
+        self.__dict__["_labels_cache"] = (weakref.ref(labels), as64)
+        return as64
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_labels_cache", None)
+        return state
