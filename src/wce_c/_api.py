@@ -60,6 +60,46 @@ class _Inputs:
     threads: int
 
 
+# The checks, one function each; the dask path (_dask.py) uses the same ones.
+
+def _check_real_dtype(name: str, dtype) -> None:
+    if np.dtype(dtype).kind not in "biuf":
+        raise TypeError(
+            f"{name} must have a real or bool dtype, got {dtype} "
+            "(complex, object, string and datetime inputs are not supported)"
+        )
+
+
+def _check_same_shape(labels_shape: tuple, logits_shape: tuple) -> None:
+    if labels_shape != logits_shape:
+        raise ValueError(
+            f"labels and logits must have the same shape, got labels of shape {labels_shape} "
+            f"and logits of shape {logits_shape}"
+        )
+
+
+def _check_broadcast(name: str, param_shape: tuple, shape: tuple) -> None:
+    """``param_shape`` broadcasts to the logits' ``shape`` without enlarging it."""
+    try:
+        full = np.broadcast_shapes(param_shape, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} of shape {param_shape} does not broadcast to the logits' shape {shape}"
+        ) from None
+    if full != shape:
+        raise ValueError(
+            f"{name} of shape {param_shape} would enlarge the logits' shape {shape} to {full}; "
+            "it may broadcast to the logits' shape but not grow it"
+        )
+
+
+def _check_values(name: str, flat: np.ndarray, nonnegative: bool) -> None:
+    """Every element of a flat contiguous array of the compute dtype finite (and >= 0)."""
+    if flat.size and not _kernels.all_finite(flat, nonnegative):
+        need = "finite and >= 0" if nonnegative else "finite"
+        raise ValueError(f"{name} must be {need} (after casting to {flat.dtype})")
+
+
 def _real_array(name: str, value) -> np.ndarray:
     """``value`` as an array of a real or bool dtype, else TypeError naming ``name``."""
     if value is None:
@@ -68,16 +108,12 @@ def _real_array(name: str, value) -> np.ndarray:
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:
         raise TypeError(f"{name} cannot be converted to a numeric array: {exc}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must have a real or bool dtype, got {arr.dtype} "
-            "(complex, object, string and datetime inputs are not supported)"
-        )
+    _check_real_dtype(name, arr.dtype)
     return arr
 
 
-def _compute_dtype(logits: np.ndarray) -> np.dtype:
-    if logits.dtype == np.float32 or logits.dtype == np.float16:
+def _compute_dtype(logits_dtype) -> np.dtype:
+    if logits_dtype == np.float32 or logits_dtype == np.float16:
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -87,7 +123,8 @@ def _flat(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=dtype).reshape(-1)
 
 
-def _cast(name: str, arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def _cast(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``arr`` in ``dtype``; overflow to inf is left for the value checks to report."""
     with np.errstate(over="ignore", invalid="ignore"):
         return arr.astype(dtype, copy=False)
 
@@ -97,18 +134,8 @@ def _periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool
 
     Element i of the flat logits uses element ``i % len(flat)`` of the first."""
     original = _real_array(name, value)
-    try:
-        full = np.broadcast_shapes(original.shape, shape)
-    except ValueError:
-        raise ValueError(
-            f"{name} of shape {original.shape} does not broadcast to the logits' shape {shape}"
-        ) from None
-    if full != shape:
-        raise ValueError(
-            f"{name} of shape {original.shape} would enlarge the logits' shape {shape} to {full}; "
-            "it may broadcast to the logits' shape but not grow it"
-        )
-    arr = _cast(name, original, dtype)
+    _check_broadcast(name, original.shape, shape)
+    arr = _cast(original, dtype)
     trailing = arr.shape
     while trailing and trailing[0] == 1:
         trailing = trailing[1:]
@@ -121,9 +148,7 @@ def _periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool
         flat = _flat(arr.reshape(trailing), dtype)
     else:
         flat = _flat(np.broadcast_to(arr, shape), dtype)
-    if flat.size and not _kernels.all_finite(flat, nonnegative):
-        need = "finite and >= 0" if nonnegative else "finite"
-        raise ValueError(f"{name} must be {need} (after casting to {dtype})")
+    _check_values(name, flat, nonnegative)
     period = flat.size
     if 1 < period < _MIN_PERIOD and n > period:
         reps = -(-min(n, _MIN_PERIOD) // period)
@@ -135,14 +160,10 @@ def _prepare(labels, logits, pos_weight, sample_weight, n_threads) -> _Inputs:
     validate_n_threads(n_threads)
     x = _real_array("logits", logits)
     z = _real_array("labels", labels)
-    if z.shape != x.shape:
-        raise ValueError(
-            f"labels and logits must have the same shape, got labels of shape {z.shape} "
-            f"and logits of shape {x.shape}"
-        )
+    _check_same_shape(z.shape, x.shape)
     inp = _Inputs()
     inp.shape = x.shape
-    inp.dtype = _compute_dtype(x)
+    inp.dtype = _compute_dtype(x.dtype)
     inp.n = x.size
     q, q_orig = _periodic("pos_weight", pos_weight, x.shape, inp.dtype, nonnegative=True)
     if sample_weight is None:
@@ -150,7 +171,7 @@ def _prepare(labels, logits, pos_weight, sample_weight, n_threads) -> _Inputs:
     else:
         w, w_orig = _periodic("sample_weight", sample_weight, x.shape, inp.dtype, False)
     inp.q, inp.w = q, w
-    inp.z = _flat(_cast("labels", z, inp.dtype), inp.dtype)
+    inp.z = _flat(_cast(z, inp.dtype), inp.dtype)
     inp.x = _flat(x, inp.dtype)
     inp.originals = tuple(a for a in (z, x, q_orig, w_orig) if a is not None)
     inp.threads = resolve_threads(n_threads, inp.n)
@@ -221,6 +242,11 @@ def _run(kind: int, count: int, inp: _Inputs, out):
         _kernels.elementwise(kind, inp.z, inp.x, inp.q, inp.w, bufs[0], second, inp.threads)
     results = tuple(_finish(b, o, inp) for b, o in zip(bufs, outs))
     return results[0] if count == 1 else results
+
+
+def _loss_sum(inp: _Inputs) -> float:
+    """The loss summed in double (also for float32 inputs): blocks, then a fixed tree."""
+    return 0.0 if inp.n == 0 else _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
 
 
 def _small_call_threads_ok(n_threads) -> bool:
@@ -312,10 +338,7 @@ def loss(
     reduction = _check_reduction(reduction)
     if out is not None:
         raise ValueError(f"out cannot be used with reduction={reduction!r}; it needs 'none'")
-    if inp.n == 0:
-        total = 0.0
-    else:
-        total = _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
+    total = _loss_sum(inp)
     if reduction == "mean":
         total = total / inp.n if inp.n else math.nan
     return inp.dtype.type(total)

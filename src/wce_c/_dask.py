@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from . import _api, _kernels
+from . import _api
 
 
 def any_dask(*values) -> bool:
@@ -32,33 +32,17 @@ def any_dask(*values) -> bool:
     return any(isinstance(v, da.Array) for v in values)
 
 
-def _check_dtype(name: str, arr) -> None:
-    if np.dtype(arr.dtype).kind not in "biuf":
-        raise TypeError(f"{name} must have a real or bool dtype, got {arr.dtype}")
-
-
 def _broadcast_param(name: str, value, shape, dtype, nonnegative: bool):
-    """A pos_weight or sample_weight as a dask array of ``shape``, checked."""
+    """A pos_weight or sample_weight as a dask array of ``shape``, checked as in memory."""
     import dask.array as da
 
-    arr: "da.Array | np.ndarray"
     if isinstance(value, da.Array):
-        arr = value
-        _check_dtype(name, arr)
-    else:
-        arr = _api._real_array(name, value)
-        finite = np.all(np.isfinite(arr.astype(dtype))) if arr.size else True
-        if not finite or (nonnegative and np.any(arr < 0)):
-            need = "finite and >= 0" if nonnegative else "finite"
-            raise ValueError(f"{name} must be {need} (after casting to {dtype})")
-    try:
-        full = np.broadcast_shapes(arr.shape, shape)
-    except ValueError:
-        raise ValueError(f"{name} of shape {arr.shape} does not broadcast to the logits' "
-                         f"shape {shape}") from None
-    if full != shape:
-        raise ValueError(f"{name} of shape {arr.shape} would enlarge the logits' shape "
-                         f"{shape} to {full}; it may broadcast to it but not grow it")
+        _api._check_real_dtype(name, value.dtype)
+        _api._check_broadcast(name, value.shape, shape)
+        return da.broadcast_to(value, shape)
+    arr = _api._real_array(name, value)
+    _api._check_values(name, _api._flat(_api._cast(arr, dtype), dtype), nonnegative)
+    _api._check_broadcast(name, arr.shape, shape)
     return da.broadcast_to(da.asarray(arr), shape)
 
 
@@ -70,12 +54,10 @@ def _prepare(labels, logits, pos_weight, sample_weight, n_threads, out):
     _api.validate_n_threads(n_threads)
     x = logits if isinstance(logits, da.Array) else da.asarray(_api._real_array("logits", logits))
     z = labels if isinstance(labels, da.Array) else da.asarray(_api._real_array("labels", labels))
-    _check_dtype("logits", x)
-    _check_dtype("labels", z)
-    if z.shape != x.shape:
-        raise ValueError(f"labels and logits must have the same shape, got labels of shape "
-                         f"{z.shape} and logits of shape {x.shape}")
-    dtype = _api._compute_dtype(np.empty(0, x.dtype))
+    _api._check_real_dtype("logits", x.dtype)
+    _api._check_real_dtype("labels", z.dtype)
+    _api._check_same_shape(z.shape, x.shape)
+    dtype = _api._compute_dtype(x.dtype)
     q = _broadcast_param("pos_weight", pos_weight, x.shape, dtype, True)
     arrays = [z, x, q]
     if sample_weight is not None:
@@ -118,8 +100,7 @@ def elementwise(func, count: int, labels, logits, pos_weight, sample_weight, n_t
 def _sum_block(n_threads, has_weight):
     def block(z, x, q, *w):
         inp = _api._prepare(z, x, q, w[0] if has_weight else None, n_threads)
-        total = 0.0 if inp.n == 0 else _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
-        return np.full((1,) * x.ndim, total, dtype=np.float64)
+        return np.full((1,) * x.ndim, _api._loss_sum(inp), dtype=np.float64)
     return block
 
 

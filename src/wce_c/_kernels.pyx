@@ -143,6 +143,11 @@ cdef inline void _range(int kind, int64_t start, int64_t stop,
             _table.two_f64[kind - LOSS_GRADIENT](start, stop, z, x, q, q_len, w, w_len, o1, o2)
 
 
+cdef inline int64_t _block_end(int64_t start, int64_t size, int64_t n) noexcept nogil:
+    """End of the block of ``size`` elements that starts at ``start``, clipped to ``n``."""
+    return start + size if start + size < n else n
+
+
 def elementwise(int kind,
                 const real[::1] z,      # IN  labels
                 const real[::1] x,      # IN  logits
@@ -164,18 +169,15 @@ def elementwise(int kind,
     if chunk < CHUNK_MIN:
         chunk = CHUNK_MIN
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start, stop
+    cdef int64_t c, start
     with nogil:
         if n_threads <= 1 or n_chunks <= 1:
             _range(kind, 0, n, &z[0], &x[0], &q[0], q_len, wp, w_len, &out1[0], o2)
         else:
             for c in prange(n_chunks, schedule='static', num_threads=n_threads):
                 start = c * chunk
-                stop = start + chunk
-                if stop > n:
-                    stop = n
-                _range(kind, start, stop, &z[0], &x[0], &q[0], q_len, wp, w_len,
-                       &out1[0], o2)
+                _range(kind, start, _block_end(start, chunk, n), &z[0], &x[0], &q[0], q_len,
+                       wp, w_len, &out1[0], o2)
 
 
 cdef inline double _block_sum(int64_t start, int64_t stop, const real *z, const real *x,
@@ -202,7 +204,7 @@ def loss_sum(const real[::1] z,      # IN
     cdef int64_t w_len = w.shape[0]
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef int64_t n_blocks = (n + WCE_SUM_BLOCK - 1) // WCE_SUM_BLOCK
-    cdef int64_t b, start, stop
+    cdef int64_t b, start
     cdef double total
     cdef double *partial
     cdef wce_sum_tree tree
@@ -211,19 +213,16 @@ def loss_sum(const real[::1] z,      # IN
         raise MemoryError("cannot allocate the partial sums of the loss")
     try:
         with nogil:
-            if n_threads <= 1 or n_blocks <= 1:
+            if n_threads <= 1 or n_blocks <= 1:  # no thread team at all
                 for b in range(n_blocks):
                     start = b * WCE_SUM_BLOCK
-                    stop = start + WCE_SUM_BLOCK if start + WCE_SUM_BLOCK < n else n
-                    partial[b] = _block_sum(start, stop, &z[0], &x[0], &q[0], q_len, wp, w_len)
+                    partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
+                                            &z[0], &x[0], &q[0], q_len, wp, w_len)
             else:
                 for b in prange(n_blocks, schedule='static', num_threads=n_threads):
                     start = b * WCE_SUM_BLOCK
-                    stop = start + WCE_SUM_BLOCK
-                    if stop > n:
-                        stop = n
-                    partial[b] = _block_sum(start, stop, &z[0], &x[0], &q[0], q_len, wp,
-                                            w_len)
+                    partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
+                                            &z[0], &x[0], &q[0], q_len, wp, w_len)
             wce_sum_tree_init(&tree)
             for b in range(n_blocks):
                 wce_sum_tree_push(&tree, partial[b])

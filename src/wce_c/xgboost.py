@@ -26,8 +26,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
 
 __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
