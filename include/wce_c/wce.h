@@ -121,7 +121,7 @@ WCE_ELEM double wce_pow2(double k)
  * r = r_hi + r_lo with r_lo = -k LN2_LO a tiny correction.
  *
  * e^r = 1 + r + p(r), p(r) = r^2/2! + ... + r^13/13! (Taylor; the first omitted term is below
- * 2^-57 for |r| <= ln2/2).  With precise = 0, up to r^8/8! (below 2^-32: for float32).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
+ * 2^-57 for |r| <= ln2/2).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
  * into hi + lo, so e^r = hi + (lo + r_lo + p) rounds once at the end: about 0.5 ULP.
  *
  * Scaling: 2^k is applied as 2^k1 * 2^k2 with k1 about k / 2, so both factors are normal;
@@ -129,7 +129,7 @@ WCE_ELEM double wce_pow2(double k)
  * t < -1100 is clamped (the result is 0 either way); NaN is computed as 0 and put back.
  * delta, |delta| < 2^-40, is a correction to t that is too small to add to it in double:
  * the result is e^(t + delta), with delta joining r_lo. */
-WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
+WCE_ELEM double wce_exp_nonpositive(double t, double delta)
 {
     const double shifter = 0x1.8p52;
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
@@ -139,17 +139,12 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
     const double r_hi = ts - kd * LN2_HI;
     const double r_lo = delta - kd * LN2_LO;
     const double r = r_hi + r_lo;
-    double p;
-    if (precise) {
-        p = 0x1.6124613a86d09p-33;         /* 1/13! */
-        p = p * r + 0x1.1eed8eff8d898p-29; /* 1/12! */
-        p = p * r + 0x1.ae64567f544e4p-26; /* 1/11! */
-        p = p * r + 0x1.27e4fb7789f5cp-22; /* 1/10! */
-        p = p * r + 0x1.71de3a556c734p-19; /* 1/9! */
-        p = p * r + 0x1.a01a01a01a01ap-16; /* 1/8! */
-    } else {
-        p = 0x1.a01a01a01a01ap-16; /* 1/8!: truncation below 2^-32, for float32 results */
-    }
+    double p = 0x1.6124613a86d09p-33;  /* 1/13! */
+    p = p * r + 0x1.1eed8eff8d898p-29; /* 1/12! */
+    p = p * r + 0x1.ae64567f544e4p-26; /* 1/11! */
+    p = p * r + 0x1.27e4fb7789f5cp-22; /* 1/10! */
+    p = p * r + 0x1.71de3a556c734p-19; /* 1/9! */
+    p = p * r + 0x1.a01a01a01a01ap-16; /* 1/8! */
     p = p * r + 0x1.a01a01a01a01ap-13; /* 1/7! */
     p = p * r + 0x1.6c16c16c16c17p-10; /* 1/6! */
     p = p * r + 0x1.1111111111111p-7;  /* 1/5! */
@@ -174,35 +169,28 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta, int precise)
  * = 2s + s R(s^2), R(z) = sum_{j >= 1} 2 z^j / (2j + 1), and since 2s = f - s f and
  * s f = f^2/2 - s f^2/2 this is f - (f^2/2 - s (f^2/2 + R)): the exact f plus a correction
  * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716, so 11
- * Taylor terms of R leave a truncation below 2^-60 of the result (6 terms, below 2^-34,
- * with precise = 0, for float32 results).  Finally k ln2 is added in
+ * Taylor terms of R leave a truncation below 2^-60 of the result.  Finally k ln2 is added in
  * two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e exactly. */
-WCE_ELEM double wce_log1p_unit(double e, double u, int precise)
+WCE_ELEM double wce_log1p_unit(double e, double u)
 {
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
     /* c / u, |c| <= 2^-53 u, needs 1/u only roughly: y = 1.5 - u/2 is within 9 % of 1/u on
      * [1, 2] (exact at both ends, off by (u - 1)^2 / 2u), and one Newton step y (2 - u y)
-     * squares that to under 0.8 %: a relative 2^-60 of the result.  No division.  For
-     * float32 results c alone is close enough: the difference is below 2^-53 e. */
+     * squares that to under 0.8 %: a relative 2^-60 of the result.  No division. */
     const double y0 = 1.5 - 0.5 * u;
-    const double c = precise ? (e - (u - 1.0)) * (y0 * (2.0 - u * y0)) : (e - (u - 1.0));
+    const double c = (e - (u - 1.0)) * (y0 * (2.0 - u * y0));
     const int big = u > 0x1.6a09e667f3bcdp+0;
     const double kd = big ? 1.0 : 0.0;
     const double f = (big ? 0.5 * u : u) - 1.0;
     const double hfsq = 0.5 * f * f;
     const double s = f / (2.0 + f);
     const double z = s * s;
-    double R;
-    if (precise) {
-        R = 0x1.642c8590b2164p-4;         /* 2/23 */
-        R = R * z + 0x1.8618618618618p-4; /* 2/21 */
-        R = R * z + 0x1.af286bca1af28p-4; /* 2/19 */
-        R = R * z + 0x1.e1e1e1e1e1e1ep-4; /* 2/17 */
-        R = R * z + 0x1.1111111111111p-3; /* 2/15 */
-        R = R * z + 0x1.3b13b13b13b14p-3; /* 2/13 */
-    } else {
-        R = 0x1.3b13b13b13b14p-3; /* 2/13: truncation below 2^-34, for float32 results */
-    }
+    double R = 0x1.642c8590b2164p-4;  /* 2/23 */
+    R = R * z + 0x1.8618618618618p-4; /* 2/21 */
+    R = R * z + 0x1.af286bca1af28p-4; /* 2/19 */
+    R = R * z + 0x1.e1e1e1e1e1e1ep-4; /* 2/17 */
+    R = R * z + 0x1.1111111111111p-3; /* 2/15 */
+    R = R * z + 0x1.3b13b13b13b14p-3; /* 2/13 */
     R = R * z + 0x1.745d1745d1746p-3; /* 2/11 */
     R = R * z + 0x1.c71c71c71c71cp-3; /* 2/9 */
     R = R * z + 0x1.2492492492492p-2; /* 2/7 */
@@ -230,21 +218,19 @@ typedef struct {
     int pos;         /* x >= 0; true for -0.0 (sigma(0) = 1/2 either way) and for NaN */
 } wce_parts;
 
-/* precise = 1: every piece to about half a ULP of double (float64 results).  precise = 0:
- * to about 2^-32 relative, which float32 results cannot tell apart (shorter polynomials, no
- * reciprocal where a product will do). */
-WCE_ELEM wce_parts wce_parts_of(double x, int precise)
+/* Every piece to about half a ULP of double: for float64 results. */
+WCE_ELEM wce_parts wce_parts_of(double x)
 {
     wce_parts p;
     const int far = fabs(x) > 512.0;
     p.ax = fabs(x);
     /* e^-|x|, times 2^256 when far (see "Scaling in the far tail") */
     p.e = wce_exp_nonpositive((far ? 0x1.62e42fefa39f0p+7 : 0.0) - p.ax,
-                              far ? -0x1.950d871319ff0p-46 : 0.0, precise);
+                              far ? -0x1.950d871319ff0p-46 : 0.0);
     p.d = 1.0 + p.e;
     p.d_err = p.e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
-    p.m = wce_log1p_unit(p.e, p.d, precise);
+    p.m = wce_log1p_unit(p.e, p.d);
     p.sg_small = p.e * p.inv_d; /* plain value; the float64 path refines it */
     p.scale = far ? 0x1p-256 : 1.0;
     p.pos = !(x < 0.0);
@@ -252,9 +238,87 @@ WCE_ELEM wce_parts wce_parts_of(double x, int precise)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * float32-grade pieces.  A float32 result is the double value rounded once to float, so
+ * a relative error eps in that double value adds eps / 2^-24 ULP to the half ULP of the
+ * rounding: the pieces below keep eps near 2^-31 (under 0.01 ULP) with about half the
+ * operations of the float64-grade ones.  Polynomial coefficients: tools/fit_polynomials.py,
+ * which also re-measures their error against mpmath.
+ * ------------------------------------------------------------------------------------- */
+
+/* e^t for t <= 0 (or NaN), relative error below 2^-31.5.
+ *
+ * t = k ln2 + r with k = round(t / ln2), |r| <= ln2 / 2, and r = t - k LN2 in one rounded
+ * product: |k LN2| <= 708 so its rounding and that of LN2 itself leave r within 2^-43
+ * (the subtraction is exact, the result being far smaller than its operands).
+ * e^r = 1 + r + r^2 Q(r), Q of degree 5 fitted to (e^r - 1 - r) / r^2 on |r| <= ln2/2
+ * (Chebyshev interpolation; the fit errs by 2^-32 relative to e^r, the rounding of the
+ * terms by less, the r^2 Q term being under 0.07).
+ * 2^k is one factor: t is clamped at -708 so that k >= -1021 and 2^k is a normal number.
+ * Below -708 the result is 0: the float32 results multiply e^t (< 2^-1021) by weights below
+ * 2^256 (products of at most two float32 values with a third), which stays under 2^-765,
+ * far below float's smallest subnormal, so 0 gives the same float.  A NaN stays NaN (it
+ * reaches every operation). */
+WCE_ELEM double wce_exp_single(double t)
+{
+    const double shifter = 0x1.8p52;
+    const double ts = (t < -708.0) ? -708.0 : t;
+    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
+    const double r = ts - kd * 0x1.62e42fefa39efp-1;
+    double Q = 0x1.a124e3f4d5708p-13;
+    Q = Q * r + 0x1.6d431508b67b3p-10;
+    Q = Q * r + 0x1.1110e0f725103p-7;
+    Q = Q * r + 0x1.5554e9114bf85p-5;
+    Q = Q * r + 0x1.5555555a78235p-3;
+    Q = Q * r + 0x1.0000000b8f632p-1;
+    const double e = (1.0 + (r + (r * r) * Q)) * wce_pow2(kd);
+    return (t < -708.0) ? 0.0 : e;
+}
+
+/* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.
+ *
+ * log1p(e) / e is analytic on [0, 1] (its nearest singularity is at e = -1), so a single
+ * polynomial G of degree 11 fitted to it on [0, 1] (Chebyshev interpolation) errs by
+ * 2^-32.8, and e G(e) keeps that relative error down to the smallest e: no range reduction,
+ * no 1 + e, no division.  The coefficients alternate and fall off like 1/j, so Horner's
+ * rounding errors stay near 2^-53. */
+WCE_ELEM double wce_log1p_single(double e)
+{
+    double G = -0x1.485b92f1b086cp-10;
+    G = G * e + 0x1.2479645773dd0p-7;
+    G = G * e - 0x1.e83ede92f9363p-6;
+    G = G * e + 0x1.041b9d37b5255p-4;
+    G = G * e - 0x1.9cf362ab000afp-4;
+    G = G * e + 0x1.1280b7cb11a24p-3;
+    G = G * e - 0x1.50ca34d85fbddp-3;
+    G = G * e + 0x1.98da7a153f7f8p-3;
+    G = G * e - 0x1.ffed11a34c352p-3;
+    G = G * e + 0x1.5554d749ee965p-2;
+    G = G * e - 0x1.fffffd65a9343p-2;
+    G = G * e + 0x1.fffffffed8c7bp-1;
+    return e * G;
+}
+
+/* The pieces for float32 results: no far-tail scale (a float32 result that small is 0), no
+ * rounding error of 1 + e (the plain evaluation does not use it). */
+WCE_ELEM wce_parts wce_parts_single(double x)
+{
+    wce_parts p;
+    p.ax = fabs(x);
+    p.e = wce_exp_single(-p.ax);
+    p.d = 1.0 + p.e;
+    p.d_err = 0.0;
+    p.inv_d = 1.0 / p.d;
+    p.m = wce_log1p_single(p.e);
+    p.sg_small = p.e * p.inv_d;
+    p.scale = 1.0;
+    p.pos = !(x < 0.0);
+    return p;
+}
+
+/* ---------------------------------------------------------------------------------------
  * Plain evaluation: a handful of roundings on top of the pieces.  With the float32-grade
- * pieces (precise = 0) it is accurate to about 2^-31, which the float32 kernels round once
- * to float (the *_elem_single functions); with precise pieces it also gives the special
+ * pieces it is accurate to about 2^-31, which the float32 kernels round once to float (the
+ * *_elem_single functions); with the float64-grade pieces it also gives the special
  * values (infinities, NaN, overflow) for the float64 evaluation below.
  * a = w (1 - z) multiplies softplus(x) and sigma(x); b = w q z multiplies softplus(-x) and
  * sigma(-x).
@@ -287,17 +351,17 @@ WCE_ELEM double wce_plain_sigmoid_product(double l, wce_parts p)
 
 WCE_ELEM double wce_loss_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_softplus_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x, 0));
+    return wce_plain_softplus_pair(w * (1.0 - z), w * (q * z), wce_parts_single(x));
 }
 
 WCE_ELEM double wce_gradient_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_of(x, 0));
+    return wce_plain_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_single(x));
 }
 
 WCE_ELEM double wce_hessian_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_of(x, 0));
+    return wce_plain_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_single(x));
 }
 
 /* dL/dz = w [q softplus(-x) - softplus(x)]: the loss's pair with a = -w, b = w q.  Written
@@ -305,14 +369,14 @@ WCE_ELEM double wce_hessian_elem_single(double z, double x, double q, double w)
  * for small q and large -x.  Independent of z, but a NaN label still gives NaN. */
 WCE_ELEM double wce_label_gradient_elem_single(double z, double x, double q, double w)
 {
-    const double r = wce_plain_softplus_pair(-w, w * q, wce_parts_of(x, 0));
+    const double r = wce_plain_softplus_pair(-w, w * q, wce_parts_single(x));
     return (z != z) ? z : r;
 }
 
 WCE_ELEM void wce_loss_gradient_elem_single(double z, double x, double q, double w,
                                                 double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_of(x, 0);
+    const wce_parts p = wce_parts_single(x);
     const double a = w * (1.0 - z), b = w * (q * z);
     *loss = wce_plain_softplus_pair(a, b, p);
     *grad = wce_plain_sigmoid_pair(a, b, p);
@@ -321,7 +385,7 @@ WCE_ELEM void wce_loss_gradient_elem_single(double z, double x, double q, double
 WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, double w,
                                                    double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_of(x, 0);
+    const wce_parts p = wce_parts_single(x);
     const double a = w * (1.0 - z), b = w * (q * z);
     *grad = wce_plain_sigmoid_pair(a, b, p);
     *hess = wce_plain_sigmoid_product(a + b, p);
@@ -461,7 +525,7 @@ WCE_ELEM wce_dd wce_dd_softplus_pair(wce_dd a, wce_dd b, wce_parts p, double *sc
 
 WCE_ELEM double wce_loss_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double scale;
     const wce_dd s = wce_dd_softplus_pair(a, b, p, &scale);
@@ -484,7 +548,7 @@ WCE_ELEM wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double *sca
 
 WCE_ELEM double wce_gradient_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double scale;
     const wce_dd s = wce_dd_sigmoid_pair(a, b, p, &scale);
@@ -499,7 +563,7 @@ WCE_ELEM wce_dd wce_dd_sigmoid_product(wce_dd a, wce_dd b, wce_parts p)
 
 WCE_ELEM double wce_hessian_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     const wce_dd s = wce_dd_sigmoid_product(a, b, p);
     return wce_finish(s, w, p.scale, wce_plain_sigmoid_product(w * (a.hi + b.hi), p),
@@ -508,7 +572,7 @@ WCE_ELEM double wce_hessian_elem(double z, double x, double q, double w)
 
 WCE_ELEM double wce_label_gradient_elem(double z, double x, double q, double w)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     double scale;
     const wce_dd s = wce_dd_softplus_pair(wce_dd_of(-1.0), wce_dd_of(q), p, &scale);
     const double r = wce_finish(s, w, scale, wce_plain_softplus_pair(-w, w * q, p),
@@ -520,7 +584,7 @@ WCE_ELEM double wce_label_gradient_elem(double z, double x, double q, double w)
 WCE_ELEM void wce_loss_gradient_elem(double z, double x, double q, double w,
                                           double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double sl, sg;
     const wce_dd l = wce_dd_softplus_pair(a, b, p, &sl);
@@ -534,7 +598,7 @@ WCE_ELEM void wce_loss_gradient_elem(double z, double x, double q, double w,
 WCE_ELEM void wce_gradient_hessian_elem(double z, double x, double q, double w,
                                              double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_of(x, 1);
+    const wce_parts p = wce_parts_of(x);
     const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
     double sg;
     const wce_dd g = wce_dd_sigmoid_pair(a, b, p, &sg);

@@ -1,0 +1,40 @@
+"""The float32-grade polynomials in the header are the ones tools/fit_polynomials.py fits,
+and they are as accurate as the header's comments say."""
+
+import pathlib
+import re
+import sys
+
+import pytest
+
+pytest.importorskip("mpmath")
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import fit_polynomials  # noqa: E402
+
+HEADER = ROOT / "include" / "wce_c" / "wce.h"
+
+
+def header_coefficients(function, var):
+    """The coefficients of the Horner steps `var = ...` in a function of the header."""
+    text = HEADER.read_text()
+    start = text.index(f"WCE_ELEM double {function}(")
+    body = text[start:text.index("\n}\n", start)]
+    # "double Q = c;" then "Q = Q * r + c;" or "Q = Q * r - c;"
+    found = re.findall(rf"\b{var} = (?:{var} \* \w+ )?([+-]?) ?(0x[0-9a-f.]+p[+-]?\d+);", body)
+    return [float.fromhex(lit) * (-1.0 if sign == "-" else 1.0) for sign, lit in found]
+
+
+def test_exp_coefficients_are_the_fitted_ones():
+    assert header_coefficients("wce_exp_single", "Q") == fit_polynomials.exp_coefficients()
+
+
+def test_log1p_coefficients_are_the_fitted_ones():
+    assert header_coefficients("wce_log1p_single", "G") == fit_polynomials.log1p_coefficients()
+
+
+def test_pieces_within_the_stated_error():
+    exp_err, log1p_err = fit_polynomials.worst_relative_errors(points=4001)
+    assert 0 < exp_err < 2.0**-31.5
+    assert 0 < log1p_err < 2.0**-32

@@ -1,0 +1,97 @@
+"""Fit the float32-grade polynomials of include/wce_c/wce.h and measure their error.
+
+    python tools/fit_polynomials.py
+
+prints the coefficients of wce_exp_single (Q) and wce_log1p_single (G) as C hex literals,
+highest power first, and the worst relative error of each piece evaluated as the header
+evaluates it (double Horner, no FMA), against mpmath at 200 bits on a dense grid.
+
+Both are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
+    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 5
+    G(e) ~ log1p(e) / e          on 0 <= e <= 1,    degree 11
+Needs mpmath (a test dependency).
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+
+EXP_DEGREE = 5
+LOG1P_DEGREE = 11
+# the reduced argument of the exponential reaches ln2/2 plus its rounding; fit a hair wider
+EXP_HALF_WIDTH = math.log(2) / 2 * (1 + 1e-7)
+
+
+def _fit(f, lo, hi, degree):
+    with mp.workprec(200):
+        coeffs = mp.chebyfit(f, [lo, hi], degree + 1)
+    return [float(c) for c in coeffs]
+
+
+def exp_coefficients():
+    """Q's coefficients, highest power first."""
+
+    def f(r):
+        return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
+
+    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_DEGREE)
+
+
+def log1p_coefficients():
+    """G's coefficients, highest power first."""
+
+    def f(e):
+        return mp.log1p(e) / e if e != 0 else mp.mpf(1)
+
+    return _fit(f, 0, 1, LOG1P_DEGREE)
+
+
+def _horner(coeffs, v):
+    acc = coeffs[0]
+    for c in coeffs[1:]:
+        acc = acc * v + c
+    return acc
+
+
+def exp_reduced(r, coeffs):
+    """e^r as wce_exp_single forms it before the scaling by 2^k (plain double)."""
+    return 1.0 + (r + (r * r) * _horner(coeffs, r))
+
+
+def log1p_unit(e, coeffs):
+    """log1p(e) as wce_log1p_single forms it (plain double)."""
+    return e * _horner(coeffs, e)
+
+
+def worst_relative_errors(points=20001):
+    """(exp, log1p): the worst relative error over an even grid of each interval."""
+    q, g = exp_coefficients(), log1p_coefficients()
+    worst_exp = worst_log1p = 0.0
+    with mp.workprec(200):
+        for i in range(points):
+            r = -EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / (points - 1)
+            ref = mp.exp(r)
+            worst_exp = max(worst_exp, float(abs((mp.mpf(exp_reduced(r, q)) - ref) / ref)))
+            e = i / (points - 1)
+            if e > 0:
+                ref = mp.log1p(e)
+                worst_log1p = max(worst_log1p,
+                                  float(abs((mp.mpf(log1p_unit(e, g)) - ref) / ref)))
+    return worst_exp, worst_log1p
+
+
+def main():
+    for name, coeffs in (("Q (wce_exp_single)", exp_coefficients()),
+                         ("G (wce_log1p_single)", log1p_coefficients())):
+        print(f"{name}, highest power first:")
+        for c in coeffs:
+            print(f"    {c.hex()}")
+    exp_err, log1p_err = worst_relative_errors()
+    print(f"worst relative error: exp {exp_err:.3g} (2^{math.log2(exp_err):.1f}), "
+          f"log1p {log1p_err:.3g} (2^{math.log2(log1p_err):.1f})")
+
+
+if __name__ == "__main__":
+    main()
