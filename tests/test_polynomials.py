@@ -21,8 +21,9 @@ def header_coefficients(function, var):
     text = HEADER.read_text()
     start = text.index(f"WCE_ELEM double {function}(")
     body = text[start:text.index("\n}\n", start)]
-    # "double Q = c;" then "Q = Q * r + c;" or "Q = Q * r - c;"
-    found = re.findall(rf"\b{var} = (?:{var} \* \w+ )?([+-]?) ?(0x[0-9a-f.]+p[+-]?\d+);", body)
+    # "double Q = c;" then "Q = WCE_MADD(Q, r, c);" (c possibly negative)
+    found = re.findall(rf"\b{var} = (?:WCE_MADD\({var}, \w+, )?(-?)(0x[0-9a-f.]+p[+-]?\d+)\)?;",
+                       body)
     return [float.fromhex(lit) * (-1.0 if sign == "-" else 1.0) for sign, lit in found]
 
 

@@ -1,6 +1,7 @@
-"""Instruction-set levels: chosen at import, forced lower by WCE_C_SIMD, all giving the same
-bits (they are compiled with -ffp-contract=off and use only exactly rounded operations; a
-NaN's sign and payload may differ)."""
+"""Instruction-set levels: chosen at import, forced lower by WCE_C_SIMD.  The levels with FMA
+(avx2, avx512) give the same bits; baseline, whose polynomial steps round twice, can differ
+from them in the last bit of rare elements, every level within the accuracy bounds (a NaN's
+sign and payload may differ)."""
 
 import os
 import subprocess
@@ -34,9 +35,7 @@ def outputs():
     return result
 
 
-def test_every_level_gives_the_same_bits():
-    if len(_simd.available()) < 2:
-        pytest.skip("only one instruction-set level runs here")
+def outputs_per_level():
     before = _simd.current()
     try:
         per_level = {}
@@ -45,17 +44,49 @@ def test_every_level_gives_the_same_bits():
             per_level[level] = outputs()
     finally:
         _simd.choose(before)
-    base = per_level["baseline"]
-    for level, outs in per_level.items():
-        for k, (a, b) in enumerate(zip(base, outs)):
-            a, b = np.atleast_1d(a), np.atleast_1d(b)
-            # Same bits, NaN aside (a NaN's sign and payload are not specified).
-            same = (a.view(np.uint8) == b.view(np.uint8)).reshape(a.shape + (-1,)).all(-1)
-            same |= np.isnan(a) & np.isnan(b)
-            bad = np.flatnonzero(~np.atleast_1d(same))
-            assert bad.size == 0, (f"{level} differs from baseline in output {k} at "
+    return per_level
+
+
+def differing(a, b):
+    """Indices where a and b differ, NaN aside (a NaN's sign and payload are not specified)."""
+    a, b = np.atleast_1d(a), np.atleast_1d(b)
+    same = (a.view(np.uint8) == b.view(np.uint8)).reshape(a.shape + (-1,)).all(-1)
+    same |= np.isnan(a) & np.isnan(b)
+    return np.flatnonzero(~same)
+
+
+def test_fma_levels_give_the_same_bits():
+    fma_levels = [lv for lv in _simd.available() if lv != "baseline"]
+    if len(fma_levels) < 2:
+        pytest.skip("fewer than two FMA levels run here")
+    per_level = outputs_per_level()
+    first = per_level[fma_levels[0]]
+    for level in fma_levels[1:]:
+        for k, (a, b) in enumerate(zip(first, per_level[level])):
+            bad = differing(a, b)
+            assert bad.size == 0, (f"{level} differs from {fma_levels[0]} in output {k} at "
                                    f"{bad[:5]}: {np.atleast_1d(a)[bad[:3]]!r} vs "
                                    f"{np.atleast_1d(b)[bad[:3]]!r}")
+
+
+def test_baseline_differs_from_fma_levels_only_in_rare_last_bits():
+    if len(_simd.available()) < 2:
+        pytest.skip("only one instruction-set level runs here")
+    per_level = outputs_per_level()
+    widest = _simd.available()[-1]
+    for k, (a, b) in enumerate(zip(per_level["baseline"], per_level[widest])):
+        a, b = np.atleast_1d(a), np.atleast_1d(b)
+        bad = differing(a, b)
+        # float32: the double pieces differ by a few units of 2^-53, which the rounding to
+        # float hides except within that distance of a tie; float64: a unit or two of the
+        # last place, where the pieces' difference survives the final rounding.
+        max_fraction, max_ulp = (1e-3, 1) if a.dtype == np.float32 else (5e-3, 2)
+        assert bad.size <= max_fraction * a.size, (k, bad.size, a.size)
+        if bad.size:
+            assert np.isfinite(a[bad]).all() and np.isfinite(b[bad]).all(), k
+            larger = np.maximum(np.abs(a[bad]), np.abs(b[bad]))
+            ulps = np.abs(a[bad] - b[bad]) / np.spacing(larger)
+            assert ulps.max() <= max_ulp, (k, ulps.max())
 
 
 def test_widest_level_is_chosen_by_default():

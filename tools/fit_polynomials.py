@@ -3,8 +3,9 @@
     python tools/fit_polynomials.py
 
 prints the coefficients of wce_exp_single (Q) and wce_log1p_single (G) as C hex literals,
-highest power first, and the worst relative error of each piece evaluated as the header
-evaluates it (double Horner, no FMA), against mpmath at 200 bits on a dense grid.
+highest power first, and the worst relative error of each piece evaluated as the header's
+baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
+once per step), against mpmath at 200 bits on a dense grid.
 
 Both are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
     Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 5
@@ -26,8 +27,11 @@ EXP_HALF_WIDTH = math.log(2) / 2 * (1 + 1e-7)
 
 def _fit(f, lo, hi, degree):
     with mp.workprec(200):
-        coeffs = mp.chebyfit(f, [lo, hi], degree + 1)
-    return [float(c) for c in coeffs]
+        try:
+            coeffs = mp.chebyfit(f, [lo, hi], degree + 1, asc=True)
+        except TypeError:  # mpmath before 1.4 knows only descending order
+            coeffs = mp.chebyfit(f, [lo, hi], degree + 1)[::-1]
+    return [float(c) for c in reversed(coeffs)]
 
 
 def exp_coefficients():

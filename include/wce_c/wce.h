@@ -90,14 +90,26 @@ extern "C" {
  * indices, so a sum is bitwise the same however the blocks are shared between threads. */
 #define WCE_SUM_BLOCK 4096
 
+/* a * b + c for the polynomial steps: one fused rounding where the instruction set has FMA
+ * (the avx2 and avx512 levels, which therefore agree bit for bit), two roundings elsewhere
+ * (baseline).  Every error bound below holds for both; the two can differ in the last bit of
+ * a double piece, so a baseline result can differ from an FMA level's in its last bit, in
+ * rare elements.  Everything else is plain +, -, *, / in a fixed order (the build turns off
+ * contraction), which every level evaluates alike. */
+#if defined(__FMA__) && (defined(__GNUC__) || defined(__clang__))
+#define WCE_MADD(a, b, c) __builtin_fma((a), (b), (c))
+#else
+#define WCE_MADD(a, b, c) ((a) * (b) + (c))
+#endif
+
 /* ---------------------------------------------------------------------------------------
  * Element level: everything in double.
  * ------------------------------------------------------------------------------------- */
 
 /* ---------------------------------------------------------------------------------------
  * exp and log1p, written so that a compiler vectorises them: straight-line double
- * arithmetic, selects instead of branches, no calls, no tables.  Only IEEE +, -, *, / in a
- * fixed order (no FMA contraction assumed), so every instruction set gives the same bits.
+ * arithmetic, selects instead of branches, no calls, no tables.  IEEE +, -, *, / in a fixed
+ * order, and WCE_MADD (fused where the level has FMA) for the polynomial steps.
  * ------------------------------------------------------------------------------------- */
 
 WCE_ELEM uint64_t wce_bits_of(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
@@ -140,17 +152,17 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta)
     const double r_lo = delta - kd * LN2_LO;
     const double r = r_hi + r_lo;
     double p = 0x1.6124613a86d09p-33;  /* 1/13! */
-    p = p * r + 0x1.1eed8eff8d898p-29; /* 1/12! */
-    p = p * r + 0x1.ae64567f544e4p-26; /* 1/11! */
-    p = p * r + 0x1.27e4fb7789f5cp-22; /* 1/10! */
-    p = p * r + 0x1.71de3a556c734p-19; /* 1/9! */
-    p = p * r + 0x1.a01a01a01a01ap-16; /* 1/8! */
-    p = p * r + 0x1.a01a01a01a01ap-13; /* 1/7! */
-    p = p * r + 0x1.6c16c16c16c17p-10; /* 1/6! */
-    p = p * r + 0x1.1111111111111p-7;  /* 1/5! */
-    p = p * r + 0x1.5555555555555p-5;  /* 1/4! */
-    p = p * r + 0x1.5555555555555p-3;  /* 1/3! */
-    p = p * r + 0.5;                   /* 1/2! */
+    p = WCE_MADD(p, r, 0x1.1eed8eff8d898p-29); /* 1/12! */
+    p = WCE_MADD(p, r, 0x1.ae64567f544e4p-26); /* 1/11! */
+    p = WCE_MADD(p, r, 0x1.27e4fb7789f5cp-22); /* 1/10! */
+    p = WCE_MADD(p, r, 0x1.71de3a556c734p-19); /* 1/9! */
+    p = WCE_MADD(p, r, 0x1.a01a01a01a01ap-16); /* 1/8! */
+    p = WCE_MADD(p, r, 0x1.a01a01a01a01ap-13); /* 1/7! */
+    p = WCE_MADD(p, r, 0x1.6c16c16c16c17p-10); /* 1/6! */
+    p = WCE_MADD(p, r, 0x1.1111111111111p-7);  /* 1/5! */
+    p = WCE_MADD(p, r, 0x1.5555555555555p-5);  /* 1/4! */
+    p = WCE_MADD(p, r, 0x1.5555555555555p-3);  /* 1/3! */
+    p = WCE_MADD(p, r, 0.5);                   /* 1/2! */
     p = p * (r * r);
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
@@ -186,16 +198,16 @@ WCE_ELEM double wce_log1p_unit(double e, double u)
     const double s = f / (2.0 + f);
     const double z = s * s;
     double R = 0x1.642c8590b2164p-4;  /* 2/23 */
-    R = R * z + 0x1.8618618618618p-4; /* 2/21 */
-    R = R * z + 0x1.af286bca1af28p-4; /* 2/19 */
-    R = R * z + 0x1.e1e1e1e1e1e1ep-4; /* 2/17 */
-    R = R * z + 0x1.1111111111111p-3; /* 2/15 */
-    R = R * z + 0x1.3b13b13b13b14p-3; /* 2/13 */
-    R = R * z + 0x1.745d1745d1746p-3; /* 2/11 */
-    R = R * z + 0x1.c71c71c71c71cp-3; /* 2/9 */
-    R = R * z + 0x1.2492492492492p-2; /* 2/7 */
-    R = R * z + 0x1.999999999999ap-2; /* 2/5 */
-    R = R * z + 0x1.5555555555555p-1; /* 2/3 */
+    R = WCE_MADD(R, z, 0x1.8618618618618p-4); /* 2/21 */
+    R = WCE_MADD(R, z, 0x1.af286bca1af28p-4); /* 2/19 */
+    R = WCE_MADD(R, z, 0x1.e1e1e1e1e1e1ep-4); /* 2/17 */
+    R = WCE_MADD(R, z, 0x1.1111111111111p-3); /* 2/15 */
+    R = WCE_MADD(R, z, 0x1.3b13b13b13b14p-3); /* 2/13 */
+    R = WCE_MADD(R, z, 0x1.745d1745d1746p-3); /* 2/11 */
+    R = WCE_MADD(R, z, 0x1.c71c71c71c71cp-3); /* 2/9 */
+    R = WCE_MADD(R, z, 0x1.2492492492492p-2); /* 2/7 */
+    R = WCE_MADD(R, z, 0x1.999999999999ap-2); /* 2/5 */
+    R = WCE_MADD(R, z, 0x1.5555555555555p-1); /* 2/3 */
     R = R * z;
     return kd * LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * LN2_LO + c))) - f);
 }
@@ -265,12 +277,12 @@ WCE_ELEM double wce_exp_single(double t)
     const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
     const double r = ts - kd * 0x1.62e42fefa39efp-1;
     double Q = 0x1.a124e3f4d5708p-13;
-    Q = Q * r + 0x1.6d431508b67b3p-10;
-    Q = Q * r + 0x1.1110e0f725103p-7;
-    Q = Q * r + 0x1.5554e9114bf85p-5;
-    Q = Q * r + 0x1.5555555a78235p-3;
-    Q = Q * r + 0x1.0000000b8f632p-1;
-    const double e = (1.0 + (r + (r * r) * Q)) * wce_pow2(kd);
+    Q = WCE_MADD(Q, r, 0x1.6d431508b67b3p-10);
+    Q = WCE_MADD(Q, r, 0x1.1110e0f725103p-7);
+    Q = WCE_MADD(Q, r, 0x1.5554e9114bf85p-5);
+    Q = WCE_MADD(Q, r, 0x1.5555555a78235p-3);
+    Q = WCE_MADD(Q, r, 0x1.0000000b8f632p-1);
+    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
     return (t < -708.0) ? 0.0 : e;
 }
 
@@ -284,17 +296,17 @@ WCE_ELEM double wce_exp_single(double t)
 WCE_ELEM double wce_log1p_single(double e)
 {
     double G = -0x1.485b92f1b086cp-10;
-    G = G * e + 0x1.2479645773dd0p-7;
-    G = G * e - 0x1.e83ede92f9363p-6;
-    G = G * e + 0x1.041b9d37b5255p-4;
-    G = G * e - 0x1.9cf362ab000afp-4;
-    G = G * e + 0x1.1280b7cb11a24p-3;
-    G = G * e - 0x1.50ca34d85fbddp-3;
-    G = G * e + 0x1.98da7a153f7f8p-3;
-    G = G * e - 0x1.ffed11a34c352p-3;
-    G = G * e + 0x1.5554d749ee965p-2;
-    G = G * e - 0x1.fffffd65a9343p-2;
-    G = G * e + 0x1.fffffffed8c7bp-1;
+    G = WCE_MADD(G, e, 0x1.2479645773dd0p-7);
+    G = WCE_MADD(G, e, -0x1.e83ede92f9363p-6);
+    G = WCE_MADD(G, e, 0x1.041b9d37b5255p-4);
+    G = WCE_MADD(G, e, -0x1.9cf362ab000afp-4);
+    G = WCE_MADD(G, e, 0x1.1280b7cb11a24p-3);
+    G = WCE_MADD(G, e, -0x1.50ca34d85fbddp-3);
+    G = WCE_MADD(G, e, 0x1.98da7a153f7f8p-3);
+    G = WCE_MADD(G, e, -0x1.ffed11a34c352p-3);
+    G = WCE_MADD(G, e, 0x1.5554d749ee965p-2);
+    G = WCE_MADD(G, e, -0x1.fffffd65a9343p-2);
+    G = WCE_MADD(G, e, 0x1.fffffffed8c7bp-1);
     return e * G;
 }
 
@@ -397,7 +409,8 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
  * that exceeds 3 ULP.  So the coefficients, products and sums are carried as unevaluated
  * pairs hi + lo (double-double), and the result is rounded once: what remains is the error
  * of e and m (about half a ULP each, scaled by the condition numbers, which are <= 1) plus
- * that final rounding.  Only +, -, *, / (no FMA), so every instruction set agrees.
+ * that final rounding.  The pair arithmetic uses only +, -, *, / (and FMA for the exact error
+ * of a product, which equals Dekker's), so it is the same on every level.
  * ------------------------------------------------------------------------------------- */
 
 typedef struct { double hi, lo; } wce_dd;

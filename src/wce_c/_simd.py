@@ -3,8 +3,9 @@
 At import: the widest level that is built and that this CPU runs (baseline, then AVX2 with
 FMA as x86-64-v3, then AVX-512 as x86-64-v4).  The environment variable ``WCE_C_SIMD``
 (``baseline``, ``avx2`` or ``avx512``) forces a lower level, for tests and comparisons; a
-level that is not available here falls back to the widest available, with a warning.  Every
-level gives the same bits.
+level that is not available here falls back to the widest available, with a warning.  The two FMA
+levels give the same bits; baseline, whose polynomial steps round twice instead of once, can
+differ from them in the last bit of rare elements (all levels within the accuracy bounds).
 """
 
 from __future__ import annotations
