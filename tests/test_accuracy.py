@@ -81,3 +81,46 @@ def test_special_values_follow_the_contract(simd_level):
         for f in (wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient):
             assert np.isnan(f(dt(nan), dt(1.0), q))
             assert np.isnan(f(dt(1.0), dt(nan), q))
+
+
+def test_float32_results_from_float64_inputs(simd_level):
+    """The boosting adapters' path (float64 inputs, float32 gradient and hessian): within
+    float32's bound of the exact function of the float64 inputs, over the float64 table."""
+    from types import SimpleNamespace
+
+    from wce_c._api import gradient_hessian_float32
+
+    ref = load("float64")
+    g, h = gradient_hessian_float32(ref.z, ref.x, ref.q, ref.w)
+    in32 = SimpleNamespace(**{**vars(ref), "dtype": np.dtype(np.float32)})
+    for got, quantity in ((g, "gradient"), (h, "hessian")):
+        assert got.dtype == np.float32
+        err = ulp_error(got, in32, quantity)
+        worst = int(np.argmax(err))
+        assert err[worst] <= BOUNDS["float32"][quantity], (
+            f"{err[worst]:.3g} ULP ({simd_level}): " + describe(in32, worst, got, quantity))
+
+
+@pytest.mark.parametrize("z, x, q, w", [
+    (1.0, 800.0, 1e300, 1e40),     # e^-800 below double's range, times a huge weight
+    (1.0, 870.0, 1e308, 1e100),    # w q z beyond double, the result a float32 number
+    (0.0, -800.0, 1.0, 1e300),     # the far tail's small sigma, weighted
+    (0.3, 700.0, 1e200, 1e150),
+    (1.0, 900.0, 1e300, 1e10),     # past the scaled range: 0, as exactly
+])
+def test_float32_results_from_huge_float64_weights(z, x, q, w, simd_level):
+    import mpmath as mp
+
+    from wce_c._api import gradient_hessian_float32
+
+    g, h = gradient_hessian_float32(z, x, q, w)
+    with mp.workprec(200):
+        Z, X, Q, W = (mp.mpf(v) for v in (z, x, q, w))
+        s_pos, s_neg = 1 / (1 + mp.exp(-X)), 1 / (1 + mp.exp(X))
+        exact = (W * ((1 - Z) * s_pos - Q * Z * s_neg), W * ((1 - Z) + Q * Z) * s_pos * s_neg)
+    for got, ex in zip((g, h), exact):
+        want = np.float32(float(ex)) if abs(ex) < 1e39 else np.float32(np.sign(float(ex)) * np.inf)
+        if np.isinf(want) or want == 0:
+            assert got == want, (got, ex)
+        else:
+            assert abs(float(got) - ex) <= np.spacing(np.float32(abs(want))), (got, ex)

@@ -266,10 +266,10 @@ WCE_ELEM wce_parts wce_parts_of(double x)
  * (Chebyshev interpolation; the fit errs by 2^-32 relative to e^r, the rounding of the
  * terms by less, the r^2 Q term being under 0.07).
  * 2^k is one factor: t is clamped at -708 so that k >= -1021 and 2^k is a normal number.
- * Below -708 the result is 0: the float32 results multiply e^t (< 2^-1021) by weights below
- * 2^256 (products of at most two float32 values with a third), which stays under 2^-765,
- * far below float's smallest subnormal, so 0 gives the same float.  A NaN stays NaN (it
- * reaches every operation). */
+ * Below -708 the result is 0, which no float32 result can tell from e^t < 2^-1021: the
+ * float32 kernels multiply e^t by weights below 2^256 (a product of at most three float32
+ * values), which stays under 2^-765, far below float's smallest subnormal.  A NaN stays NaN
+ * (it reaches every operation). */
 WCE_ELEM double wce_exp_single(double t)
 {
     const double shifter = 0x1.8p52;
@@ -310,8 +310,8 @@ WCE_ELEM double wce_log1p_single(double e)
     return e * G;
 }
 
-/* The pieces for float32 results: no far-tail scale (a float32 result that small is 0), no
- * rounding error of 1 + e (the plain evaluation does not use it). */
+/* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
+ * that small is 0), no rounding error of 1 + e (the plain evaluation does not use it). */
 WCE_ELEM wce_parts wce_parts_single(double x)
 {
     wce_parts p;
@@ -401,6 +401,21 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
     const double a = w * (1.0 - z), b = w * (q * z);
     *grad = wce_plain_sigmoid_pair(a, b, p);
     *hess = wce_plain_sigmoid_product(a + b, p);
+}
+
+/* float64 inputs, float32 results (gradient and hessian): the float64-grade pieces (only the
+ * exp: neither quantity needs log1p) combined plainly, the sample weight applied last, so
+ * that w q z may exceed the double range where the result does not.  Accurate to a few
+ * units of 2^-53 before the rounding to float, so the float32 result is the exact value
+ * correctly rounded except within that distance of a tie: the value a float64 evaluation
+ * rounded to float32 gives, in all but about one element in 10^8. */
+WCE_ELEM void wce_gradient_hessian_elem_wide(double z, double x, double q, double w,
+                                             double *grad, double *hess)
+{
+    const wce_parts p = wce_parts_of(x);
+    const double a = 1.0 - z, b = q * z;
+    *grad = w * wce_plain_sigmoid_pair(a, b, p);
+    *hess = w * wce_plain_sigmoid_product(a + b, p);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -709,17 +724,18 @@ static inline wce_run wce_next_run(int64_t i, int64_t stop, int64_t q_len, const
         if (start < stop) NAME##_range(start, stop, z, x, q, q_len, w, w_len, out + start);  \
     }
 
-#define WCE_DEFINE_KERNEL2(NAME, ELEM, T)                                                    \
-    static inline void NAME##_run(int64_t n, const T *WCE_RESTRICT z,                        \
-                                  const T *WCE_RESTRICT x, const T *WCE_RESTRICT q,          \
-                                  int q_inc, const T *WCE_RESTRICT w, int w_inc,             \
-                                  T *WCE_RESTRICT out1, T *WCE_RESTRICT out2)                \
+#define WCE_DEFINE_KERNEL2(NAME, ELEM, TI, TO)                                               \
+    static inline void NAME##_run(int64_t n, const TI *WCE_RESTRICT z,                       \
+                                  const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
+                                  int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
+                                  TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)              \
     {                                                                                        \
         int64_t i;                                                                           \
-        WCE_RUN_VARIANTS(WCE_LOOP2, ELEM, T);                                                \
+        WCE_RUN_VARIANTS(WCE_LOOP2, ELEM, TO);                                               \
     }                                                                                        \
-    static inline void NAME(int64_t start, int64_t stop, const T *z, const T *x, const T *q, \
-                            int64_t q_len, const T *w, int64_t w_len, T *out1, T *out2)      \
+    static inline void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
+                            const TI *q, int64_t q_len, const TI *w, int64_t w_len,          \
+                            TO *out1, TO *out2)                                              \
     {                                                                                        \
         int64_t i = start;                                                                   \
         while (i < stop) {                                                                   \
@@ -738,13 +754,19 @@ WCE_DEFINE_KERNEL1(wce_hessian_f64, wce_hessian_elem, double, double)
 WCE_DEFINE_KERNEL1(wce_hessian_f32, wce_hessian_elem_single, float, float)
 WCE_DEFINE_KERNEL1(wce_label_gradient_f64, wce_label_gradient_elem, double, double)
 WCE_DEFINE_KERNEL1(wce_label_gradient_f32, wce_label_gradient_elem_single, float, float)
-WCE_DEFINE_KERNEL2(wce_loss_gradient_f64, wce_loss_gradient_elem, double)
-WCE_DEFINE_KERNEL2(wce_loss_gradient_f32, wce_loss_gradient_elem_single, float)
-WCE_DEFINE_KERNEL2(wce_gradient_hessian_f64, wce_gradient_hessian_elem, double)
-WCE_DEFINE_KERNEL2(wce_gradient_hessian_f32, wce_gradient_hessian_elem_single, float)
+WCE_DEFINE_KERNEL2(wce_loss_gradient_f64, wce_loss_gradient_elem, double, double)
+WCE_DEFINE_KERNEL2(wce_loss_gradient_f32, wce_loss_gradient_elem_single, float, float)
+WCE_DEFINE_KERNEL2(wce_gradient_hessian_f64, wce_gradient_hessian_elem, double, double)
+WCE_DEFINE_KERNEL2(wce_gradient_hessian_f32, wce_gradient_hessian_elem_single, float, float)
 /* float32 kernels use the plain evaluation: its few units of 2^-53 vanish in the one rounding
  * to float.  float32 inputs, loss kept in double: what the sum reduction adds up. */
 WCE_DEFINE_KERNEL1(wce_loss_f32_in_f64, wce_loss_elem_single, float, double)
+/* float64 inputs, gradient and hessian rounded once to float32: for consumers that store
+ * float32 gradients (XGBoost's and LightGBM's gradient pairs).  Computed from the float64
+ * logits as they are (no rounding of the inputs), to float32's accuracy (within 1 ULP of
+ * the exact value), at the float32 kernels' speed. */
+WCE_DEFINE_KERNEL2(wce_gradient_hessian_f64_to_f32, wce_gradient_hessian_elem_wide, double,
+                   float)
 
 /* ---------------------------------------------------------------------------------------
  * Sum reduction: pairwise within fixed blocks of WCE_SUM_BLOCK elements, then the block

@@ -4,7 +4,8 @@
  * _simd_variant.c is compiled once per instruction-set level (baseline x86-64 or the
  * platform's default, x86-64-v3 with AVX2 and FMA, x86-64-v4 with AVX-512), each copy
  * exporting a table of its kernels; _dispatch.c picks one table at import from a CPU check.
- * All levels are built with -ffp-contract=off, so they give the same bits.
+ * The levels with FMA give the same bits; baseline can differ in the last bit of rare
+ * elements (see WCE_MADD in wce.h).
  */
 #ifndef WCE_C_DISPATCH_H
 #define WCE_C_DISPATCH_H
@@ -19,6 +20,9 @@ typedef void (*wce_k2_f64)(int64_t, int64_t, const double *, const double *, con
                            int64_t, const double *, int64_t, double *, double *);
 typedef void (*wce_k2_f32)(int64_t, int64_t, const float *, const float *, const float *,
                            int64_t, const float *, int64_t, float *, float *);
+typedef void (*wce_k2_f64_f32)(int64_t, int64_t, const double *, const double *,
+                               const double *, int64_t, const double *, int64_t, float *,
+                               float *);
 typedef double (*wce_bsum_f64)(int64_t, int64_t, const double *, const double *,
                                const double *, int64_t, const double *, int64_t);
 typedef double (*wce_bsum_f32)(int64_t, int64_t, const float *, const float *, const float *,
@@ -31,6 +35,7 @@ typedef struct {
     wce_k1_f32 one_f32[4];
     wce_k2_f64 two_f64[2]; /* loss + gradient, gradient + hessian */
     wce_k2_f32 two_f32[2];
+    wce_k2_f64_f32 gradient_hessian_f64_to_f32;
     wce_bsum_f64 block_sum_f64;
     wce_bsum_f32 block_sum_f32;
 } wce_kernel_table;

@@ -76,13 +76,13 @@ def shaped(labels, margins, pos_weight: PosWeight, weight):
     return labels, margins, w
 
 
-def gradient_hessian(labels, margins, pos_weight: PosWeight, weight,
-                     n_threads: Optional[int]) -> Tuple[np.ndarray, np.ndarray]:
-    """Gradient and hessian with respect to the margins, in the margins' dtype and shape."""
+def gradient_hessian_float32(labels, margins, pos_weight: PosWeight, weight,
+                             n_threads: Optional[int]) -> Tuple[np.ndarray, np.ndarray]:
+    """Gradient and hessian as float32 in the margins' shape: what XGBoost and LightGBM keep
+    (their gradient pairs are float32; LightGBM casts float64 ones itself).  From float64
+    margins, computed from them as they are and rounded once."""
     labels, margins, w = shaped(labels, margins, pos_weight, weight)
-    g, h = _api.gradient_hessian(labels, margins, pos_weight, sample_weight=w,
-                                 n_threads=n_threads)
-    return np.asarray(g), np.asarray(h)
+    return _api.gradient_hessian_float32(labels, margins, pos_weight, w, n_threads)
 
 
 def mean_loss(labels, margins, pos_weight: PosWeight, weight) -> float:
@@ -124,10 +124,14 @@ class NativeOrSklearnObjective(Params):
     (labels and weights read from the DMatrix or Dataset), ``f(y_true, y_pred,
     sample_weight)`` from the scikit-learn wrappers (which inspect this signature).
 
-    LightGBM passes float32 labels beside float64 scores, the same label array every round:
-    the float64 copy the kernels need is made once and reused while that array lives (a weak
-    reference to it, so a new array, even at a recycled address, gets a new copy).  The copy
-    is not pickled.
+    Returns float32 gradients and hessians, what both libraries store (XGBoost's margins are
+    float32 already; LightGBM's float64 raw scores give float32 results rounded once from
+    the float64 computation, which LightGBM would otherwise cast itself).
+
+    LightGBM passes float32 labels and weights beside float64 scores, the same arrays every
+    round: the float64 copies the kernels need are made once and reused while those arrays
+    live (a weak reference to each, so a new array, even at a recycled address, gets a new
+    copy).  The copies are not pickled.
     """
 
     def __call__(self, y_true_or_margins, y_pred_or_dataset, sample_weight=None):
@@ -136,21 +140,25 @@ class NativeOrSklearnObjective(Params):
             labels, weight = data.get_label(), data.get_weight()
         else:
             labels, margins, weight = y_true_or_margins, y_pred_or_dataset, sample_weight
-        labels = self._labels_as(labels, margins)
-        return gradient_hessian(labels, margins, self.pos_weight, weight, self.n_threads)
+        labels = self._as_float64("labels", labels, margins)
+        weight = self._as_float64("weights", weight, margins)
+        return gradient_hessian_float32(labels, margins, self.pos_weight, weight,
+                                        self.n_threads)
 
-    def _labels_as(self, labels, margins):
-        if not (isinstance(labels, np.ndarray) and isinstance(margins, np.ndarray)
-                and labels.dtype == np.float32 and margins.dtype == np.float64):
-            return labels
-        cached = self.__dict__.get("_labels_cache")
-        if cached is not None and cached[0]() is labels and cached[1].shape == labels.shape:
+    def _as_float64(self, slot: str, arr, margins):
+        """A float32 array beside float64 margins, as a float64 copy made once per array."""
+        if not (isinstance(arr, np.ndarray) and isinstance(margins, np.ndarray)
+                and arr.dtype == np.float32 and margins.dtype == np.float64):
+            return arr
+        caches = self.__dict__.setdefault("_float64_cache", {})
+        cached = caches.get(slot)
+        if cached is not None and cached[0]() is arr and cached[1].shape == arr.shape:
             return cached[1]
-        as64 = np.ascontiguousarray(labels, dtype=np.float64)
-        self.__dict__["_labels_cache"] = (weakref.ref(labels), as64)
+        as64 = np.ascontiguousarray(arr, dtype=np.float64)
+        caches[slot] = (weakref.ref(arr), as64)
         return as64
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_labels_cache", None)
+        state.pop("_float64_cache", None)
         return state

@@ -79,6 +79,9 @@ cdef extern from "_dispatch.h" nogil:
     ctypedef void (*wce_k2_f32)(int64_t, int64_t, const float *, const float *,
                                 const float *, int64_t, const float *, int64_t, float *,
                                 float *)
+    ctypedef void (*wce_k2_f64_f32)(int64_t, int64_t, const double *, const double *,
+                                    const double *, int64_t, const double *, int64_t,
+                                    float *, float *)
     ctypedef double (*wce_bsum_f64)(int64_t, int64_t, const double *, const double *,
                                     const double *, int64_t, const double *, int64_t)
     ctypedef double (*wce_bsum_f32)(int64_t, int64_t, const float *, const float *,
@@ -89,6 +92,7 @@ cdef extern from "_dispatch.h" nogil:
         wce_k1_f32 one_f32[4]
         wce_k2_f64 two_f64[2]
         wce_k2_f32 two_f32[2]
+        wce_k2_f64_f32 gradient_hessian_f64_to_f32
         wce_bsum_f64 block_sum_f64
         wce_bsum_f32 block_sum_f32
     int wce_simd_built(int level)
@@ -148,6 +152,15 @@ cdef inline int64_t _block_end(int64_t start, int64_t size, int64_t n) noexcept 
     return start + size if start + size < n else n
 
 
+cdef inline int64_t _share(int64_t n, int n_threads) noexcept nogil:
+    """One thread's share of an elementwise call.  Elementwise results do not depend on the
+    split, so each thread gets one equal share (a multiple of 64 elements, at least
+    CHUNK_MIN): the best balance at any size."""
+    cdef int64_t chunk = (n + n_threads - 1) // n_threads if n_threads > 1 else n
+    chunk = ((chunk + 63) // 64) * 64
+    return chunk if chunk > CHUNK_MIN else CHUNK_MIN
+
+
 def elementwise(int kind,
                 const real[::1] z,      # IN  labels
                 const real[::1] x,      # IN  logits
@@ -162,12 +175,7 @@ def elementwise(int kind,
     cdef int64_t w_len = w.shape[0]
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef real *o2 = &out2[0] if out2.shape[0] > 0 else NULL
-    # Elementwise results do not depend on the split, so each thread gets one equal share
-    # (a multiple of 64 elements, at least CHUNK_MIN): the best balance at any size.
-    cdef int64_t chunk = (n + n_threads - 1) // n_threads if n_threads > 1 else n
-    chunk = ((chunk + 63) // 64) * 64
-    if chunk < CHUNK_MIN:
-        chunk = CHUNK_MIN
+    cdef int64_t chunk = _share(n, n_threads)
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
     cdef int64_t c, start
     with nogil:
@@ -178,6 +186,33 @@ def elementwise(int kind,
                 start = c * chunk
                 _range(kind, start, _block_end(start, chunk, n), &z[0], &x[0], &q[0], q_len,
                        wp, w_len, &out1[0], o2)
+
+
+def gradient_hessian_to_float32(const double[::1] z,   # IN  labels
+                                const double[::1] x,   # IN  logits
+                                const double[::1] q,   # IN  pos_weight, periodic
+                                const double[::1] w,   # IN  sample weight, periodic; or empty
+                                float[::1] grad,       # OUT
+                                float[::1] hess,       # OUT
+                                int n_threads):
+    """Gradient and hessian of float64 inputs, each rounded once to float32."""
+    cdef int64_t n = x.shape[0]
+    cdef int64_t q_len = q.shape[0]
+    cdef int64_t w_len = w.shape[0]
+    cdef const double *wp = &w[0] if w_len > 0 else NULL
+    cdef int64_t chunk = _share(n, n_threads)
+    cdef int64_t n_chunks = (n + chunk - 1) // chunk
+    cdef int64_t c, start
+    with nogil:
+        if n_threads <= 1 or n_chunks <= 1:
+            _table.gradient_hessian_f64_to_f32(0, n, &z[0], &x[0], &q[0], q_len, wp, w_len,
+                                               &grad[0], &hess[0])
+        else:
+            for c in prange(n_chunks, schedule='static', num_threads=n_threads):
+                start = c * chunk
+                _table.gradient_hessian_f64_to_f32(start, _block_end(start, chunk, n), &z[0],
+                                                   &x[0], &q[0], q_len, wp, w_len, &grad[0],
+                                                   &hess[0])
 
 
 cdef inline double _block_sum(int64_t start, int64_t stop, const real *z, const real *x,

@@ -22,10 +22,10 @@
     {                                                                                        \
         NAME(start, stop, z, x, q, q_len, w, w_len, out);                                    \
     }
-#define WCE_EXPORT2(NAME, T)                                                                 \
+#define WCE_EXPORT2(NAME, T, TO)                                                             \
     static void WCE_CAT(NAME, WCE_VARIANT)(int64_t start, int64_t stop, const T *z,          \
                                            const T *x, const T *q, int64_t q_len,            \
-                                           const T *w, int64_t w_len, T *o1, T *o2)          \
+                                           const T *w, int64_t w_len, TO *o1, TO *o2)        \
     {                                                                                        \
         NAME(start, stop, z, x, q, q_len, w, w_len, o1, o2);                                 \
     }
@@ -45,10 +45,11 @@ WCE_EXPORT1(wce_loss_f32, float)
 WCE_EXPORT1(wce_gradient_f32, float)
 WCE_EXPORT1(wce_hessian_f32, float)
 WCE_EXPORT1(wce_label_gradient_f32, float)
-WCE_EXPORT2(wce_loss_gradient_f64, double)
-WCE_EXPORT2(wce_gradient_hessian_f64, double)
-WCE_EXPORT2(wce_loss_gradient_f32, float)
-WCE_EXPORT2(wce_gradient_hessian_f32, float)
+WCE_EXPORT2(wce_loss_gradient_f64, double, double)
+WCE_EXPORT2(wce_gradient_hessian_f64, double, double)
+WCE_EXPORT2(wce_loss_gradient_f32, float, float)
+WCE_EXPORT2(wce_gradient_hessian_f32, float, float)
+WCE_EXPORT2(wce_gradient_hessian_f64_to_f32, double, float)
 WCE_EXPORT_SUM(wce_loss_block_sum_f64, double)
 WCE_EXPORT_SUM(wce_loss_block_sum_f32, float)
 
@@ -60,6 +61,7 @@ static const wce_kernel_table table = {
      WCE_CAT(wce_hessian_f32, WCE_VARIANT), WCE_CAT(wce_label_gradient_f32, WCE_VARIANT)},
     {WCE_CAT(wce_loss_gradient_f64, WCE_VARIANT), WCE_CAT(wce_gradient_hessian_f64, WCE_VARIANT)},
     {WCE_CAT(wce_loss_gradient_f32, WCE_VARIANT), WCE_CAT(wce_gradient_hessian_f32, WCE_VARIANT)},
+    WCE_CAT(wce_gradient_hessian_f64_to_f32, WCE_VARIANT),
     WCE_CAT(wce_loss_block_sum_f64, WCE_VARIANT),
     WCE_CAT(wce_loss_block_sum_f32, WCE_VARIANT),
 };

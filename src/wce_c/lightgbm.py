@@ -3,7 +3,11 @@
 >>> import numpy as np, wce_c.lightgbm as wl
 >>> obj = wl.objective(pos_weight=5.0)
 >>> obj(np.array([0.0, 1.0]), np.zeros(2))  # sklearn style: (y_true, raw scores)
-(array([ 0.5, -2.5]), array([0.25, 1.25]))
+(array([ 0.5, -2.5], dtype=float32), array([0.25, 1.25], dtype=float32))
+
+The gradients come back as float32, the type LightGBM keeps them in (it casts float64 ones
+itself): computed from the float64 raw scores and rounded once, so they are the values a
+float64 evaluation rounded to float32 gives (bar about one element in 10^8).
 
 Native API: ``params["objective"] = obj`` in ``lightgbm.train`` and ``feval=metric``;
 scikit-learn API: ``LGBMClassifier(objective=obj)`` and ``fit(..., eval_metric=metric)``.
