@@ -31,11 +31,17 @@ def test_exp_coefficients_are_the_fitted_ones():
     assert header_coefficients("wce_exp_single", "Q") == fit_polynomials.exp_coefficients()
 
 
+def test_fine_exp_coefficients_are_the_fitted_ones():
+    assert (header_coefficients("wce_exp_fine", "Q")
+            == fit_polynomials.exp_coefficients(fit_polynomials.EXP_FINE_DEGREE))
+
+
 def test_log1p_coefficients_are_the_fitted_ones():
     assert header_coefficients("wce_log1p_single", "G") == fit_polynomials.log1p_coefficients()
 
 
 def test_pieces_within_the_stated_error():
-    exp_err, log1p_err = fit_polynomials.worst_relative_errors(points=4001)
+    exp_err, fine_err, log1p_err = fit_polynomials.worst_relative_errors(points=4001)
     assert 0 < exp_err < 2.0**-31.5
+    assert 0 < fine_err < 2.0**-49
     assert 0 < log1p_err < 2.0**-32

@@ -2,13 +2,14 @@
 
     python tools/fit_polynomials.py
 
-prints the coefficients of wce_exp_single (Q) and wce_log1p_single (G) as C hex literals,
+prints the coefficients of wce_exp_single (Q), wce_exp_fine (Q) and wce_log1p_single (G) as
+C hex literals,
 highest power first, and the worst relative error of each piece evaluated as the header's
 baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
 once per step), against mpmath at 200 bits on a dense grid.
 
 Both are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
-    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 5
+    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 5 (float32 grade) or 8 (fine)
     G(e) ~ log1p(e) / e          on 0 <= e <= 1,    degree 11
 Needs mpmath (a test dependency).
 """
@@ -20,6 +21,7 @@ import math
 import mpmath as mp
 
 EXP_DEGREE = 5
+EXP_FINE_DEGREE = 8
 LOG1P_DEGREE = 11
 # the reduced argument of the exponential reaches ln2/2 plus its rounding; fit a hair wider
 EXP_HALF_WIDTH = math.log(2) / 2 * (1 + 1e-7)
@@ -34,13 +36,13 @@ def _fit(f, lo, hi, degree):
     return [float(c) for c in reversed(coeffs)]
 
 
-def exp_coefficients():
-    """Q's coefficients, highest power first."""
+def exp_coefficients(degree=EXP_DEGREE):
+    """Q's coefficients, highest power first (EXP_FINE_DEGREE for wce_exp_fine)."""
 
     def f(r):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
 
-    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_DEGREE)
+    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, degree)
 
 
 def log1p_coefficients():
@@ -70,31 +72,34 @@ def log1p_unit(e, coeffs):
 
 
 def worst_relative_errors(points=20001):
-    """(exp, log1p): the worst relative error over an even grid of each interval."""
-    q, g = exp_coefficients(), log1p_coefficients()
-    worst_exp = worst_log1p = 0.0
+    """(exp, exp fine, log1p): the worst relative error over an even grid of each interval."""
+    q, q_fine, g = exp_coefficients(), exp_coefficients(EXP_FINE_DEGREE), log1p_coefficients()
+    worst_exp = worst_fine = worst_log1p = 0.0
     with mp.workprec(200):
         for i in range(points):
             r = -EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / (points - 1)
             ref = mp.exp(r)
             worst_exp = max(worst_exp, float(abs((mp.mpf(exp_reduced(r, q)) - ref) / ref)))
+            worst_fine = max(worst_fine,
+                             float(abs((mp.mpf(exp_reduced(r, q_fine)) - ref) / ref)))
             e = i / (points - 1)
             if e > 0:
                 ref = mp.log1p(e)
                 worst_log1p = max(worst_log1p,
                                   float(abs((mp.mpf(log1p_unit(e, g)) - ref) / ref)))
-    return worst_exp, worst_log1p
+    return worst_exp, worst_fine, worst_log1p
 
 
 def main():
     for name, coeffs in (("Q (wce_exp_single)", exp_coefficients()),
+                         ("Q (wce_exp_fine)", exp_coefficients(EXP_FINE_DEGREE)),
                          ("G (wce_log1p_single)", log1p_coefficients())):
         print(f"{name}, highest power first:")
         for c in coeffs:
             print(f"    {c.hex()}")
-    exp_err, log1p_err = worst_relative_errors()
-    print(f"worst relative error: exp {exp_err:.3g} (2^{math.log2(exp_err):.1f}), "
-          f"log1p {log1p_err:.3g} (2^{math.log2(log1p_err):.1f})")
+    errors = zip(("exp", "exp fine", "log1p"), worst_relative_errors())
+    print("worst relative error: " + ", ".join(f"{name} {err:.3g} (2^{math.log2(err):.1f})"
+                                               for name, err in errors))
 
 
 if __name__ == "__main__":

@@ -286,6 +286,34 @@ WCE_ELEM double wce_exp_single(double t)
     return (t < -708.0) ? 0.0 : e;
 }
 
+/* e^t for t <= 0 (or NaN), relative error below 2^-49: between the float32 grade above and
+ * the float64 grade (wce_exp_nonpositive), for float32 results that should match a float64
+ * evaluation rounded to float32 (wce_gradient_hessian_elem_wide).  Same structure as
+ * wce_exp_single, with ln2 in two parts (k LN2_HI exact, as in wce_exp_nonpositive, so the
+ * reduced argument is good to 2^-53) and Q of degree 8 (fit error 2^-49.5).  delta, a
+ * correction to t too small to add to it, joins the reduced argument as in
+ * wce_exp_nonpositive.  Clamped at -708 to 0 like wce_exp_single; see the caller for why
+ * that is safe there. */
+WCE_ELEM double wce_exp_fine(double t, double delta)
+{
+    const double shifter = 0x1.8p52;
+    const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
+    const double ts = (t < -708.0) ? -708.0 : t;
+    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
+    const double r = (ts - kd * LN2_HI) + (delta - kd * LN2_LO);
+    double Q = 0x1.28803928d2558p-22;
+    Q = WCE_MADD(Q, r, 0x1.72c720b5eede8p-19);
+    Q = WCE_MADD(Q, r, 0x1.a019c9ab1fc2ep-16);
+    Q = WCE_MADD(Q, r, 0x1.a019adabf936ep-13);
+    Q = WCE_MADD(Q, r, 0x1.6c16c1738ecfbp-10);
+    Q = WCE_MADD(Q, r, 0x1.1111111c45d62p-7);
+    Q = WCE_MADD(Q, r, 0x1.5555555554cb8p-5);
+    Q = WCE_MADD(Q, r, 0x1.5555555553b7dp-3);
+    Q = WCE_MADD(Q, r, 0x1.0000000000000p-1);
+    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
+    return (t < -708.0) ? 0.0 : e;
+}
+
 /* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.
  *
  * log1p(e) / e is analytic on [0, 1] (its nearest singularity is at e = -1), so a single
@@ -403,16 +431,38 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
     *hess = wce_plain_sigmoid_product(a + b, p);
 }
 
-/* float64 inputs, float32 results (gradient and hessian): the float64-grade pieces (only the
- * exp: neither quantity needs log1p) combined plainly, the sample weight applied last, so
- * that w q z may exceed the double range where the result does not.  Accurate to a few
- * units of 2^-53 before the rounding to float, so the float32 result is the exact value
- * correctly rounded except within that distance of a tie: the value a float64 evaluation
- * rounded to float32 gives, in all but about one element in 10^8. */
+/* The pieces of the gradient and hessian (no log1p) for float32 results from float64 inputs:
+ * e^-|x| to 2^-49 (wce_exp_fine), scaled by 2^256 beyond |x| = 512 exactly as in
+ * wce_parts_of. */
+WCE_ELEM wce_parts wce_parts_wide(double x)
+{
+    wce_parts p;
+    const int far = fabs(x) > 512.0;
+    p.ax = fabs(x);
+    p.e = wce_exp_fine((far ? 0x1.62e42fefa39f0p+7 : 0.0) - p.ax,
+                       far ? -0x1.950d871319ff0p-46 : 0.0);
+    p.d = 1.0 + p.e;
+    p.d_err = 0.0;
+    p.inv_d = 1.0 / p.d;
+    p.m = 0.0; /* not needed: neither gradient nor hessian uses log1p */
+    p.sg_small = p.e * p.inv_d;
+    p.scale = far ? 0x1p-256 : 1.0;
+    p.pos = !(x < 0.0);
+    return p;
+}
+
+/* float64 inputs, float32 results (gradient and hessian): the pieces above combined plainly,
+ * the sample weight applied last, so that w q z may exceed the double range where the
+ * result does not.  Right to float32's accuracy wherever w l (l = 1 - z + q z) is a finite
+ * double, and for |x| <= 885 beyond that (past |x| = 885 the scaled e^-|x| is taken as 0,
+ * which w l below 2^1024 cannot lift to a float32 number).  Accurate to about 2^-48 before
+ * the rounding to float, so the float32 result is the exact value correctly rounded except
+ * within that distance of a tie: the value a float64 evaluation rounded to float32 gives, in
+ * all but about one element in 10^7. */
 WCE_ELEM void wce_gradient_hessian_elem_wide(double z, double x, double q, double w,
                                              double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_of(x);
+    const wce_parts p = wce_parts_wide(x);
     const double a = 1.0 - z, b = q * z;
     *grad = w * wce_plain_sigmoid_pair(a, b, p);
     *hess = w * wce_plain_sigmoid_product(a + b, p);

@@ -7,7 +7,7 @@
 
 The gradients come back as float32, the type LightGBM keeps them in (it casts float64 ones
 itself): computed from the float64 raw scores and rounded once, so they are the values a
-float64 evaluation rounded to float32 gives (bar about one element in 10^8).
+float64 evaluation rounded to float32 gives (bar about one element in 10^7).
 
 Native API: ``params["objective"] = obj`` in ``lightgbm.train`` and ``feval=metric``;
 scikit-learn API: ``LGBMClassifier(objective=obj)`` and ``fit(..., eval_metric=metric)``.
