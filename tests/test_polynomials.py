@@ -36,6 +36,18 @@ def test_fine_exp_coefficients_are_the_fitted_ones():
             == fit_polynomials.exp_coefficients(fit_polynomials.EXP_FINE_DEGREE))
 
 
+def test_float64_grade_coefficients_are_the_fitted_ones():
+    assert (header_coefficients("wce_exp_nonpositive", "p")
+            == fit_polynomials.exp_coefficients(fit_polynomials.EXP_DOUBLE_DEGREE))
+    assert header_coefficients("wce_log1p_unit", "R") == fit_polynomials.log_atanh_coefficients()
+
+
+def test_float64_grade_fits_within_the_stated_error():
+    exp_err, log_err = fit_polynomials.double_grade_fit_errors(points=801)
+    assert 0 < exp_err < 2.0**-61
+    assert 0 < log_err < 2.0**-60
+
+
 def test_log1p_coefficients_are_the_fitted_ones():
     assert header_coefficients("wce_log1p_single", "G") == fit_polynomials.log1p_coefficients()
 

@@ -22,6 +22,10 @@ import mpmath as mp
 
 EXP_DEGREE = 5
 EXP_FINE_DEGREE = 8
+EXP_DOUBLE_DEGREE = 10   # wce_exp_nonpositive (float64 grade)
+LOG_DOUBLE_DEGREE = 7    # wce_log1p_unit (float64 grade)
+# |s| = |f / (2 + f)| <= (sqrt 2 - 1) / (sqrt 2 + 1) in wce_log1p_unit; fit a hair wider
+S_MAX = (math.sqrt(2) - 1) / (math.sqrt(2) + 1) * (1 + 1e-7)
 LOG1P_DEGREE = 11
 # the reduced argument of the exponential reaches ln2/2 plus its rounding; fit a hair wider
 EXP_HALF_WIDTH = math.log(2) / 2 * (1 + 1e-7)
@@ -43,6 +47,39 @@ def exp_coefficients(degree=EXP_DEGREE):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
 
     return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, degree)
+
+
+def log_atanh_coefficients():
+    """T's coefficients for wce_log1p_unit, highest power first: log(1 + f) = 2 atanh(s) =
+    2 s + s R(z) with z = s^2 and R(z) = z T(z)."""
+
+    def f(z):
+        if z == 0:
+            return mp.mpf(2) / 3
+        s = mp.sqrt(z)
+        return (2 * mp.atanh(s) - 2 * s) / (s * z)
+
+    return _fit(f, 0, S_MAX**2, LOG_DOUBLE_DEGREE)
+
+
+def double_grade_fit_errors(points=2001):
+    """(exp, log): the worst relative error of the float64-grade fits with their double
+    coefficients, evaluated exactly (their rounding in double is the header's business):
+    1 + r + r^2 Q(r) against e^r, and 2 s + s z T(z) against 2 atanh(s)."""
+    q = exp_coefficients(EXP_DOUBLE_DEGREE)
+    t = log_atanh_coefficients()
+    worst_exp = worst_log = mp.mpf(0)
+    with mp.workprec(200):
+        for i in range(points):
+            r = mp.mpf(-EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / (points - 1))
+            approx = 1 + r + r * r * _horner([mp.mpf(c) for c in q], r)
+            worst_exp = max(worst_exp, abs(approx / mp.exp(r) - 1))
+            s = mp.mpf(S_MAX * (i + 1) / points)
+            z = s * s
+            ref = 2 * mp.atanh(s)
+            approx = 2 * s + s * z * _horner([mp.mpf(c) for c in t], z)
+            worst_log = max(worst_log, abs(approx / ref - 1))
+    return float(worst_exp), float(worst_log)
 
 
 def log1p_coefficients():
@@ -93,13 +130,18 @@ def worst_relative_errors(points=20001):
 def main():
     for name, coeffs in (("Q (wce_exp_single)", exp_coefficients()),
                          ("Q (wce_exp_fine)", exp_coefficients(EXP_FINE_DEGREE)),
-                         ("G (wce_log1p_single)", log1p_coefficients())):
+                         ("G (wce_log1p_single)", log1p_coefficients()),
+                         ("p (wce_exp_nonpositive)", exp_coefficients(EXP_DOUBLE_DEGREE)),
+                         ("R (wce_log1p_unit)", log_atanh_coefficients())):
         print(f"{name}, highest power first:")
         for c in coeffs:
             print(f"    {c.hex()}")
     errors = zip(("exp", "exp fine", "log1p"), worst_relative_errors())
     print("worst relative error: " + ", ".join(f"{name} {err:.3g} (2^{math.log2(err):.1f})"
                                                for name, err in errors))
+    errors = zip(("exp", "log"), double_grade_fit_errors())
+    print("float64-grade fits, evaluated exactly: "
+          + ", ".join(f"{name} {err:.3g} (2^{math.log2(err):.1f})" for name, err in errors))
 
 
 if __name__ == "__main__":

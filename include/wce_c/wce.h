@@ -132,44 +132,43 @@ WCE_ELEM double wce_pow2(double k)
  * |k| < 2^21 and t - k * LN2_HI is exact (the two agree in their leading bits), so
  * r = r_hi + r_lo with r_lo = -k LN2_LO a tiny correction.
  *
- * e^r = 1 + r + p(r), p(r) = r^2/2! + ... + r^13/13! (Taylor; the first omitted term is below
- * 2^-57 for |r| <= ln2/2).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
+ * e^r = 1 + r + p(r), p(r) = r^2 Q(r) with Q of degree 10 fitted to (e^r - 1 - r) / r^2 on
+ * |r| <= ln2/2 (Chebyshev interpolation, tools/fit_polynomials.py: 1 + r + p errs by
+ * 2^-61.4 relative to e^r).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|)
  * into hi + lo, so e^r = hi + (lo + r_lo + p) rounds once at the end: about 0.5 ULP.
  *
  * Scaling: 2^k is applied as 2^k1 * 2^k2 with k1 about k / 2, so both factors are normal;
  * the first product is exact and the second rounds once, also into the subnormal range.
- * t < -1100 is clamped (the result is 0 either way); NaN is computed as 0 and put back.
+ * t < -1100 is clamped (the result is 0 either way); a NaN reaches every operation, so the
+ * result is NaN (the bit pattern 2^k takes from it does not matter).
  * delta, |delta| < 2^-40, is a correction to t that is too small to add to it in double:
  * the result is e^(t + delta), with delta joining r_lo. */
 WCE_ELEM double wce_exp_nonpositive(double t, double delta)
 {
     const double shifter = 0x1.8p52;
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
-    const double tc = (t < -1100.0) ? -1100.0 : t;
-    const double ts = (tc == tc) ? tc : 0.0;
+    const double ts = (t < -1100.0) ? -1100.0 : t;
     const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
     const double r_hi = ts - kd * LN2_HI;
     const double r_lo = delta - kd * LN2_LO;
     const double r = r_hi + r_lo;
-    double p = 0x1.6124613a86d09p-33;  /* 1/13! */
-    p = WCE_MADD(p, r, 0x1.1eed8eff8d898p-29); /* 1/12! */
-    p = WCE_MADD(p, r, 0x1.ae64567f544e4p-26); /* 1/11! */
-    p = WCE_MADD(p, r, 0x1.27e4fb7789f5cp-22); /* 1/10! */
-    p = WCE_MADD(p, r, 0x1.71de3a556c734p-19); /* 1/9! */
-    p = WCE_MADD(p, r, 0x1.a01a01a01a01ap-16); /* 1/8! */
-    p = WCE_MADD(p, r, 0x1.a01a01a01a01ap-13); /* 1/7! */
-    p = WCE_MADD(p, r, 0x1.6c16c16c16c17p-10); /* 1/6! */
-    p = WCE_MADD(p, r, 0x1.1111111111111p-7);  /* 1/5! */
-    p = WCE_MADD(p, r, 0x1.5555555555555p-5);  /* 1/4! */
-    p = WCE_MADD(p, r, 0x1.5555555555555p-3);  /* 1/3! */
-    p = WCE_MADD(p, r, 0.5);                   /* 1/2! */
+    double p = 0x1.1f72fc74cb69cp-29;
+    p = WCE_MADD(p, r, 0x1.af4ddd87988f4p-26);
+    p = WCE_MADD(p, r, 0x1.27e4db67b358ep-22);
+    p = WCE_MADD(p, r, 0x1.71de023754ddep-19);
+    p = WCE_MADD(p, r, 0x1.a01a01a6d780cp-16);
+    p = WCE_MADD(p, r, 0x1.a01a01abe62e4p-13);
+    p = WCE_MADD(p, r, 0x1.6c16c16c162d6p-10);
+    p = WCE_MADD(p, r, 0x1.11111111100dfp-7);
+    p = WCE_MADD(p, r, 0x1.5555555555556p-5);
+    p = WCE_MADD(p, r, 0x1.5555555555557p-3);
+    p = WCE_MADD(p, r, 0x1.0000000000000p-1);
     p = p * (r * r);
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
     const double er = hi + (lo + (r_lo + p));
     const double k1 = (0.5 * kd + shifter) - shifter; /* about k / 2: any split will do */
-    const double e = (er * wce_pow2(k1)) * wce_pow2(kd - k1);
-    return (t == t) ? e : t;
+    return (er * wce_pow2(k1)) * wce_pow2(kd - k1);
 }
 
 /* log(1 + e) for 0 <= e <= 1 (or NaN), given u = 1 + e rounded; within about 1 ULP.
@@ -180,9 +179,11 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta)
  * [sqrt(1/2) - 1, sqrt 2 - 1] is exact.  With s = f / (2 + f), log(1 + f) = 2 atanh(s)
  * = 2s + s R(s^2), R(z) = sum_{j >= 1} 2 z^j / (2j + 1), and since 2s = f - s f and
  * s f = f^2/2 - s f^2/2 this is f - (f^2/2 - s (f^2/2 + R)): the exact f plus a correction
- * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716, so 11
- * Taylor terms of R leave a truncation below 2^-60 of the result.  Finally k ln2 is added in
- * two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e exactly. */
+ * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716: R(z) =
+ * z T(z) with T of degree 7 fitted to R(z) / z on [0, 0.1716^2] (Chebyshev interpolation,
+ * tools/fit_polynomials.py: 2s + s R errs by 2^-60.7 relative to 2 atanh(s)).  Finally k ln2
+ * is added in two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e
+ * exactly. */
 WCE_ELEM double wce_log1p_unit(double e, double u)
 {
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
@@ -197,17 +198,14 @@ WCE_ELEM double wce_log1p_unit(double e, double u)
     const double hfsq = 0.5 * f * f;
     const double s = f / (2.0 + f);
     const double z = s * s;
-    double R = 0x1.642c8590b2164p-4;  /* 2/23 */
-    R = WCE_MADD(R, z, 0x1.8618618618618p-4); /* 2/21 */
-    R = WCE_MADD(R, z, 0x1.af286bca1af28p-4); /* 2/19 */
-    R = WCE_MADD(R, z, 0x1.e1e1e1e1e1e1ep-4); /* 2/17 */
-    R = WCE_MADD(R, z, 0x1.1111111111111p-3); /* 2/15 */
-    R = WCE_MADD(R, z, 0x1.3b13b13b13b14p-3); /* 2/13 */
-    R = WCE_MADD(R, z, 0x1.745d1745d1746p-3); /* 2/11 */
-    R = WCE_MADD(R, z, 0x1.c71c71c71c71cp-3); /* 2/9 */
-    R = WCE_MADD(R, z, 0x1.2492492492492p-2); /* 2/7 */
-    R = WCE_MADD(R, z, 0x1.999999999999ap-2); /* 2/5 */
-    R = WCE_MADD(R, z, 0x1.5555555555555p-1); /* 2/3 */
+    double R = 0x1.0c039caa652d2p-3;
+    R = WCE_MADD(R, z, 0x1.0fbe95cdd474ep-3);
+    R = WCE_MADD(R, z, 0x1.3b1c355ae7f4cp-3);
+    R = WCE_MADD(R, z, 0x1.745cf9048c38ep-3);
+    R = WCE_MADD(R, z, 0x1.c71c7201591b6p-3);
+    R = WCE_MADD(R, z, 0x1.2492492476ccbp-2);
+    R = WCE_MADD(R, z, 0x1.9999999999a38p-2);
+    R = WCE_MADD(R, z, 0x1.5555555555555p-1);
     R = R * z;
     return kd * LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * LN2_LO + c))) - f);
 }
