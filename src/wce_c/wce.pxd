@@ -59,6 +59,11 @@ cdef extern from "wce_c/wce.h" nogil:
                                   const float *x, const float *q, int64_t q_len,
                                   const float *w, int64_t w_len, float *grad_out,
                                   float *hess_out)
+    # float64 inputs, float32 outputs (rounded once; for float32 gradient stores)
+    void wce_gradient_hessian_f64_to_f32(int64_t start, int64_t stop, const double *z,
+                                         const double *x, const double *q, int64_t q_len,
+                                         const double *w, int64_t w_len, float *grad_out,
+                                         float *hess_out)
 
     # sums, in double
     ctypedef struct wce_sum_tree:
