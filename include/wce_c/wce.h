@@ -241,7 +241,7 @@ WCE_ELEM wce_parts wce_parts_of(double x)
     p.d_err = p.e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
     p.m = wce_log1p_unit(p.e, p.d);
-    p.sg_small = p.e * p.inv_d; /* plain value; the float64 path refines it */
+    p.sg_small = p.e * p.inv_d; /* plain value (the pair evaluation divides by 1 + e itself) */
     p.scale = far ? 0x1p-256 : 1.0;
     p.pos = !(x < 0.0);
     return p;
@@ -543,20 +543,20 @@ WCE_ELEM wce_dd wce_dd_select(int c, wce_dd a, wce_dd b)
     return r;
 }
 
-/* 1 / (1 + e) and e / (1 + e) as pairs.  The quotient 1/d by the rounded d is corrected by
- * its exact residual 1 - inv_d d (from Dekker's product) and by the rounding of d itself:
- * 1/(d + d_err) = (1/d)(1 - d_err/d) to 2^-106.  Then e / (1 + e) = e (1 / (1 + e)). */
-WCE_ELEM wce_dd wce_sigma_big(wce_parts p)
+/* n / (1 + e) as a pair, for a pair n: the quotient q1 = n.hi / d by the rounded reciprocal,
+ * then the residual n - q1 (1 + e), exact to 2^-106 of n (q1 d from the exact product, whose
+ * difference from n.hi is exact as the two agree to a few ULP; d_err is the rounding of
+ * d = 1 + e), divided by d for the correction: (n - q1 D) / D to 2^-53 of itself, 2^-104
+ * of the quotient. */
+WCE_ELEM wce_dd wce_dd_over_d(wce_dd n, wce_parts p)
 {
-    const wce_dd t = wce_two_product(p.inv_d, p.d);
-    const double resid = ((1.0 - t.hi) - t.lo) - p.d_err * p.inv_d; /* 1 - inv_d (1 + e) */
-    return wce_two_sum(p.inv_d, resid * p.inv_d);
-}
-
-WCE_ELEM wce_dd wce_sigma_small(wce_parts p)
-{
-    /* e / (1 + e) = e sigma(|x|): e is exact, so one pair product, no second division */
-    return wce_dd_mul(wce_dd_of(p.e), wce_sigma_big(p));
+    wce_dd q;
+    q.hi = n.hi * p.inv_d;
+    {
+        const wce_dd t = wce_two_product(q.hi, p.d); /* q.hi d exactly */
+        q.lo = ((((n.hi - t.hi) - t.lo) + n.lo) - q.hi * p.d_err) * p.inv_d;
+    }
+    return q;
 }
 
 /* Coefficients as exact pairs: 1 - z (exact for 0 <= z <= 2) and q z. */
@@ -609,17 +609,22 @@ WCE_ELEM double wce_loss_elem(double z, double x, double q, double w)
     return wce_finish(s, w, scale, plain, wce_in_dd_range(z, p.ax, q, w));
 }
 
-/* a sigma(x) - b sigma(-x) in pairs: (a sigma_big - b sigma_small scale) when x >= 0, and
- * (a sigma_small scale - b sigma_big) when x < 0. */
+/* a sigma(x) - b sigma(-x) in pairs.  With e = e^-|x| (times the far-tail factor), both
+ * sides are one quotient by 1 + e:
+ *     x >= 0:  (a - b e) / (1 + e)          x < 0:  (a e - b) / (1 + e) = (P - M e) / (1 + e)
+ * with (P, M) = (a, b) when x >= 0 and (-b, -a) when x < 0.  P - M e is carried as a pair
+ * (the error of e moves it by at most half a ULP of the larger term), then divided by
+ * 1 + e to 2^-104.  When P is 0 the M e term alone is left with its far-tail scale for the
+ * caller's final rounding (*scale), so a subnormal result rounds once. */
 WCE_ELEM wce_dd wce_dd_sigmoid_pair(wce_dd a, wce_dd b, wce_parts p, double *scale)
 {
-    const wce_dd c_big = wce_dd_select(p.pos, a, wce_dd_neg(b));
-    const wce_dd c_small = wce_dd_select(p.pos, wce_dd_neg(b), a);
-    const wce_dd t_big = wce_dd_mul(c_big, wce_sigma_big(p));
-    const wce_dd t_small = wce_dd_mul(c_small, wce_sigma_small(p));
-    const int big_present = c_big.hi != 0.0;
+    const wce_dd P = wce_dd_select(p.pos, a, wce_dd_neg(b));
+    const wce_dd M = wce_dd_select(p.pos, b, wce_dd_neg(a));
+    const int big_present = P.hi != 0.0;
+    const wce_dd Me = wce_dd_mul(M, wce_dd_of(p.e));
     *scale = big_present ? 1.0 : p.scale;
-    return wce_dd_add(t_big, wce_dd_scale(t_small, big_present ? p.scale : 1.0));
+    return wce_dd_over_d(wce_dd_add(P, wce_dd_neg(wce_dd_scale(Me, big_present ? p.scale : 1.0))),
+                         p);
 }
 
 WCE_ELEM double wce_gradient_elem(double z, double x, double q, double w)
@@ -632,9 +637,10 @@ WCE_ELEM double wce_gradient_elem(double z, double x, double q, double w)
                       wce_in_dd_range(z, p.ax, q, w));
 }
 
+/* l sigma(x) sigma(-x) = l e / (1 + e)^2 in pairs: l e, then two quotients by 1 + e. */
 WCE_ELEM wce_dd wce_dd_sigmoid_product(wce_dd a, wce_dd b, wce_parts p)
 {
-    return wce_dd_mul(wce_dd_mul(wce_dd_add(a, b), wce_sigma_big(p)), wce_sigma_small(p));
+    return wce_dd_over_d(wce_dd_over_d(wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.e)), p), p);
 }
 
 WCE_ELEM double wce_hessian_elem(double z, double x, double q, double w)
