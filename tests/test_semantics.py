@@ -131,23 +131,26 @@ def test_input_arrays_are_not_modified():
     np.testing.assert_array_equal(z, z0)
 
 
+@pytest.mark.parametrize("shape", [(40, 25), (3, 7000)], ids=["small", "threaded"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_small_call_fast_path_equals_general_path_bitwise(dtype, weighted):
-    """Contiguous small inputs take a C fast path; n_threads=1 forces the general path."""
+def test_fast_path_equals_general_path_bitwise(dtype, weighted, shape):
+    """Contiguous inputs with a Python number as pos_weight take a C fast path (on threads
+    from 8192 elements); a pos_weight given as an array takes the general path."""
     rng = np.random.default_rng(17)
-    x = (rng.standard_normal((40, 25)) * 20).astype(dtype)
-    z = rng.choice([0.0, 1.0, 0.35], (40, 25)).astype(dtype)
-    w = rng.uniform(0, 3, (40, 25)).astype(dtype) if weighted else None
+    x = (rng.standard_normal(shape) * 20).astype(dtype)
+    z = rng.choice([0.0, 1.0, 0.35], shape).astype(dtype)
+    w = rng.uniform(0, 3, shape).astype(dtype) if weighted else None
     for func in (wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient,
                  wce_c.loss_gradient, wce_c.gradient_hessian):
         for q in (0.3, 7, 0):
-            fast = func(z, x, q, sample_weight=w)
-            general = func(z, x, q, sample_weight=w, n_threads=1)
-            for a, b in zip(fast if isinstance(fast, tuple) else (fast,),
-                            general if isinstance(general, tuple) else (general,)):
-                assert a.dtype == dtype and a.shape == x.shape
-                assert a.tobytes() == b.tobytes()
+            for threads in (None, 1, 2):
+                fast = func(z, x, q, sample_weight=w, n_threads=threads)
+                general = func(z, x, np.asarray(q), sample_weight=w, n_threads=1)
+                for a, b in zip(fast if isinstance(fast, tuple) else (fast,),
+                                general if isinstance(general, tuple) else (general,)):
+                    assert a.dtype == dtype and a.shape == x.shape
+                    assert a.tobytes() == b.tobytes()
 
 
 @pytest.mark.parametrize("q,w", [(-1.0, None), (float("nan"), None), (1e39, None),

@@ -125,6 +125,8 @@ def _flat(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 def _cast(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """``arr`` in ``dtype``; overflow to inf is left for the value checks to report."""
+    if arr.dtype == dtype:
+        return arr
     with np.errstate(over="ignore", invalid="ignore"):
         return arr.astype(dtype, copy=False)
 
@@ -134,6 +136,12 @@ def _periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool
 
     Element i of the flat logits uses element ``i % len(flat)`` of the first."""
     original = _real_array(name, value)
+    if original.size == 1 and original.ndim <= len(shape):
+        # a single value (a scalar, or an array of ones in its shape) broadcasts to any shape
+        # of at least its rank without growing it
+        flat = np.ascontiguousarray(_cast(original, dtype).reshape(1))
+        _check_values(name, flat, nonnegative)
+        return flat, original
     _check_broadcast(name, original.shape, shape)
     arr = _cast(original, dtype)
     trailing = arr.shape
@@ -271,18 +279,21 @@ def _loss_sum(inp: _Inputs) -> float:
     return 0.0 if inp.n == 0 else _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
 
 
-def _small_call_threads_ok(n_threads) -> bool:
-    """n_threads values for which a small call runs on one thread (and needs no error)."""
+def _plain_threads_ok(n_threads) -> bool:
+    """n_threads values that need no error (None, -1 or a positive int)."""
     return n_threads is None or (type(n_threads) is int and (n_threads >= 1 or n_threads == -1))
 
 
 def _elementwise(func, kind: int, count: int, labels, logits, pos_weight, sample_weight, out,
                  n_threads):
-    """The one route of every elementwise call: the C fast path for small contiguous calls,
-    dask inputs to lazy graphs, everything else through the checks of ``_prepare``."""
-    if out is None and _small_call_threads_ok(n_threads):
-        fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight,
-                                  _threads.PARALLEL_MIN_SIZE)
+    """The one route of every elementwise call: the C fast path for contiguous NumPy calls
+    with a scalar pos_weight (its checks in C; about 0.5 us instead of 10), dask inputs to
+    lazy graphs, everything else through the checks of ``_prepare``."""
+    if out is None and _plain_threads_ok(n_threads):
+        threads = 1
+        if type(logits) is np.ndarray and logits.size >= _threads.PARALLEL_MIN_SIZE:
+            threads = resolve_threads(n_threads, logits.size)
+        fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads)
         if fast is not None:
             return fast
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):

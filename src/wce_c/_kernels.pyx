@@ -305,10 +305,24 @@ cdef bint _same_layout(cnp.ndarray a, cnp.ndarray b, int typenum) noexcept:
     return True
 
 
+cdef inline void _fast_range(int kind, int typenum, int64_t start, int64_t stop,
+                             const void *zp, const void *xp, double q, float qf,
+                             const void *wp, int64_t w_len, void *o1, void *o2) noexcept nogil:
+    """One chunk of a fast call: typed pointers from the NumPy type number."""
+    if typenum == cnp.NPY_DOUBLE:
+        _range[double](kind, start, stop, <const double *> zp, <const double *> xp, &q, 1,
+                       <const double *> wp, w_len, <double *> o1, <double *> o2)
+    else:
+        _range[float](kind, start, stop, <const float *> zp, <const float *> xp, &qf, 1,
+                      <const float *> wp, w_len, <float *> o1, <float *> o2)
+
+
 def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight,
-              Py_ssize_t size_limit):
-    """The result of quantity ``kind``, or None when the general path must run.  Only for
-    fewer than ``size_limit`` elements (the parallel threshold: one thread in any case)."""
+              int n_threads):
+    """The result of quantity ``kind``, or None when the general path must run: contiguous
+    labels and logits of one float dtype and shape, a Python number as pos_weight, no or a
+    like sample weight, checked and computed here in C on ``n_threads`` threads (decided by
+    the caller for this size)."""
     if type(logits) is not cnp.ndarray or type(labels) is not cnp.ndarray:
         return None
     cdef cnp.ndarray x = <cnp.ndarray> logits
@@ -323,7 +337,7 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef const void *wp = NULL
     if typenum != cnp.NPY_DOUBLE and typenum != cnp.NPY_FLOAT:
         return None
-    if nd == 0 or n == 0 or n >= size_limit:
+    if nd == 0 or n == 0:
         return None
     if not cnp.PyArray_IS_C_CONTIGUOUS(x) or not _same_layout(z, x, typenum):
         return None
@@ -359,13 +373,17 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef void *o2 = cnp.PyArray_DATA(out2) if out2 is not None else NULL
     cdef const void *zp = cnp.PyArray_DATA(z)
     cdef const void *xp = cnp.PyArray_DATA(x)
+    cdef int64_t chunk = _share(n, n_threads)
+    cdef int64_t n_chunks = (n + chunk - 1) // chunk
+    cdef int64_t c, start = 0, stop = n
     with nogil:
-        if typenum == cnp.NPY_DOUBLE:
-            _range[double](kind, 0, n, <const double *> zp, <const double *> xp, &q, 1,
-                           <const double *> wp, n, <double *> o1, <double *> o2)
+        if n_threads <= 1 or n_chunks <= 1:
+            _fast_range(kind, typenum, 0, n, zp, xp, q, qf, wp, n, o1, o2)
         else:
-            _range[float](kind, 0, n, <const float *> zp, <const float *> xp, &qf, 1,
-                          <const float *> wp, n, <float *> o1, <float *> o2)
+            for c in prange(n_chunks, schedule='static', num_threads=n_threads):
+                start = c * chunk
+                stop = _block_end(start, chunk, n)
+                _fast_range(kind, typenum, start, stop, zp, xp, q, qf, wp, n, o1, o2)
     if out2 is not None:
         return out1, out2
     return out1
