@@ -289,11 +289,11 @@ def _elementwise(func, kind: int, count: int, labels, logits, pos_weight, sample
     """The one route of every elementwise call: the C fast path for contiguous NumPy calls
     with a scalar pos_weight (its checks in C; about 0.5 us instead of 10), dask inputs to
     lazy graphs, everything else through the checks of ``_prepare``."""
-    if out is None and _plain_threads_ok(n_threads):
+    if _plain_threads_ok(n_threads):
         threads = 1
         if type(logits) is np.ndarray and logits.size >= _threads.PARALLEL_MIN_SIZE:
             threads = resolve_threads(n_threads, logits.size)
-        fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads)
+        fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads, out)
         if fast is not None:
             return fast
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):

@@ -317,12 +317,38 @@ cdef inline void _fast_range(int kind, int typenum, int64_t start, int64_t stop,
                       <const float *> wp, w_len, <float *> o1, <float *> o2)
 
 
+cdef bint _disjoint(cnp.ndarray a, const void *p, cnp.npy_intp nbytes) noexcept:
+    """Whether a's data and the nbytes at p (NULL: nothing) share no byte."""
+    cdef const char *a0 = <const char *> cnp.PyArray_DATA(a)
+    cdef const char *a1 = a0 + cnp.PyArray_NBYTES(a)
+    cdef const char *p0 = <const char *> p
+    return p == NULL or a1 <= p0 or p0 + nbytes <= a0
+
+
+cdef cnp.ndarray _fast_out(object o, cnp.ndarray x, int typenum, const void *zp,
+                           const void *wp):
+    """o as an output the fast path may write: an ndarray of x's dtype, shape and C layout,
+    writable, sharing no memory with the inputs; else None (the general path decides)."""
+    if type(o) is not cnp.ndarray:
+        return None
+    cdef cnp.ndarray a = <cnp.ndarray> o
+    cdef cnp.npy_intp nbytes = cnp.PyArray_NBYTES(x)
+    if not _same_layout(a, x, typenum) or not cnp.PyArray_ISWRITEABLE(a):
+        return None
+    if not (_disjoint(a, cnp.PyArray_DATA(x), nbytes) and _disjoint(a, zp, nbytes)
+            and _disjoint(a, wp, nbytes)):
+        return None
+    return a
+
+
 def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight,
-              int n_threads):
+              int n_threads, object out=None):
     """The result of quantity ``kind``, or None when the general path must run: contiguous
     labels and logits of one float dtype and shape, a Python number as pos_weight, no or a
-    like sample weight, checked and computed here in C on ``n_threads`` threads (decided by
-    the caller for this size)."""
+    like sample weight, and no ``out`` or one (a pair for the fused quantities) of the same
+    dtype, shape and layout that overlaps nothing; checked and computed here in C on
+    ``n_threads`` threads (decided by the caller for this size).  With ``out`` the result is
+    ``out`` itself (the two arrays, for a pair)."""
     if type(logits) is not cnp.ndarray or type(labels) is not cnp.ndarray:
         return None
     cdef cnp.ndarray x = <cnp.ndarray> logits
@@ -365,10 +391,24 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
             for i in range(n):
                 if not isfinite((<const float *> wp)[i]):
                     return None
-    cdef cnp.ndarray out1 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+    cdef cnp.ndarray out1 = None
     cdef cnp.ndarray out2 = None
-    if kind >= LOSS_GRADIENT:
-        out2 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+    if out is None:
+        out1 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+        if kind >= LOSS_GRADIENT:
+            out2 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+    elif kind < LOSS_GRADIENT:
+        out1 = _fast_out(out, x, typenum, cnp.PyArray_DATA(z), wp)
+        if out1 is None:
+            return None
+    else:
+        if type(out) is not tuple or len(out) != 2:
+            return None
+        out1 = _fast_out(out[0], x, typenum, cnp.PyArray_DATA(z), wp)
+        out2 = _fast_out(out[1], x, typenum, cnp.PyArray_DATA(z), wp)
+        if (out1 is None or out2 is None
+                or not _disjoint(out1, cnp.PyArray_DATA(out2), cnp.PyArray_NBYTES(out2))):
+            return None
     cdef void *o1 = cnp.PyArray_DATA(out1)
     cdef void *o2 = cnp.PyArray_DATA(out2) if out2 is not None else NULL
     cdef const void *zp = cnp.PyArray_DATA(z)
