@@ -124,3 +124,21 @@ def test_float32_results_from_huge_float64_weights(z, x, q, w, simd_level):
             assert got == want, (got, ex)
         else:
             assert abs(float(got) - ex) <= np.spacing(np.float32(abs(want))), (got, ex)
+
+
+@pytest.mark.parametrize("q, w", [(1.0, 1.0), (1e4, 0.37), (3.0, 7.0)])
+def test_float64_loss_where_log1p_of_e_is_about_e(q, w, simd_level):
+    """|x| from 17 to 38: e^-|x| from 4e-8 down to 3e-17, where 1 + e is 1 plus a few ULP
+    and log1p(e) rests on the rounding error of 1 + e (or on the small-e series).  The
+    weighted loss stays within 2.5 ULP of mpmath's (bound 3; 2.66 at x = 36.70069222408131,
+    q = 1e4, w = 0.37 before the series, a point the dense sweep found)."""
+    import mpmath as mp
+
+    rng = np.random.default_rng(3)
+    x = np.sort(np.concatenate([np.linspace(17.0, 38.0, 200), rng.uniform(17, 38, 300),
+                                [36.70069222408131]]))
+    got = wce_c.loss(np.ones_like(x), x, q, sample_weight=np.full_like(x, w))
+    with mp.workprec(200):
+        err = [abs(float((mp.mpf(g) - mp.mpf(w) * mp.mpf(q) * mp.log1p(mp.exp(-mp.mpf(t))))
+                         / mp.mpf(np.spacing(g)))) for t, g in zip(x, got)]
+    assert max(err) <= 2.5, (simd_level, max(err), x[int(np.argmax(err))])

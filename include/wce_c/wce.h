@@ -48,7 +48,7 @@
  * ULP; a soft label's gradient and the label gradient, which have a root, in ULP of their
  * larger term).  float32 kernels evaluate in double with float32-grade polynomials and round
  * once: 0.504 ULP worst in dense sweeps.  float64 kernels evaluate the pieces to about half a
- * ULP and combine them in double-double, rounding once: 2.7 ULP worst (loss), 1.5 (gradient,
+ * ULP and combine them in double-double, rounding once: 2.3 ULP worst (loss), 1.5 (gradient,
  * hessian), 2.3 (label gradient).  A plain double combination of the same pieces reaches
  * 3.7 ULP with soft labels and sample weights, which is why the float64 path pays for it.
  *
@@ -182,8 +182,7 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta)
  * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716: R(z) =
  * z T(z) with T of degree 7 fitted to R(z) / z on [0, 0.1716^2] (Chebyshev interpolation,
  * tools/fit_polynomials.py: 2s + s R errs by 2^-60.7 relative to 2 atanh(s)).  Finally k ln2
- * is added in two parts, the high part exact.  For e < 2^-53, u = 1 and the result is c = e
- * exactly. */
+ * is added in two parts, the high part exact.  Small e take a series (see the end). */
 WCE_ELEM double wce_log1p_unit(double e, double u)
 {
     const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
@@ -207,7 +206,13 @@ WCE_ELEM double wce_log1p_unit(double e, double u)
     R = WCE_MADD(R, z, 0x1.9999999999a38p-2);
     R = WCE_MADD(R, z, 0x1.5555555555555p-1);
     R = R * z;
-    return kd * LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * LN2_LO + c))) - f);
+    const double full = kd * LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * LN2_LO + c))) - f);
+    /* For e < 2^-26 the correction c is no longer small beside the result (when u - 1 is a
+     * few ULP of 1, log1p(e) is itself about 2^-53 and c carries half of it), so its rough
+     * 1/u would show.  There the series e - e^2/2 + e^3/3 (truncation below e^3/4 < 2^-80
+     * relative) is used instead: e plus a correction below 2^-27 of it, rounded once. */
+    const double series = e + (e * e) * WCE_MADD(e, 0x1.5555555555555p-2, -0.5);
+    return (e < 0x1p-26) ? series : full;
 }
 
 /* ---------------------------------------------------------------------------------------
