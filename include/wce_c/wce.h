@@ -115,6 +115,20 @@ extern "C" {
 WCE_ELEM uint64_t wce_bits_of(double v) { uint64_t u; memcpy(&u, &v, sizeof u); return u; }
 WCE_ELEM double wce_double_of(uint64_t u) { double v; memcpy(&v, &u, sizeof v); return v; }
 
+/* ln2 = WCE_LN2_HI + WCE_LN2_LO, the high part with 32 significant bits (so k WCE_LN2_HI is
+ * exact for |k| < 2^21), and log2(e); shared by the exponentials and wce_log1p_unit. */
+#define WCE_LN2_HI 0x1.62e42fee00000p-1
+#define WCE_LN2_LO 0x1.a39ef35793c76p-33
+#define WCE_LOG2E 0x1.71547652b82fep+0
+
+/* round(t log2 e) as a double, by adding and subtracting 1.5 2^52 (whose binade has ULP 1);
+ * |t| below 2^50 or so, or NaN (which stays NaN). */
+WCE_ELEM double wce_round_k(double t)
+{
+    const double shifter = 0x1.8p52;
+    return (t * WCE_LOG2E + shifter) - shifter;
+}
+
 /* 2^k for an integer-valued double k in [-1022, 1023], from its bit pattern: k + 1.5 2^52
  * lies in a binade of ULP 1, so its bits are those of 1.5 2^52 plus k.  Only an unsigned
  * add and a left shift, which every vector instruction set has. */
@@ -146,11 +160,10 @@ WCE_ELEM double wce_pow2(double k)
 WCE_ELEM double wce_exp_nonpositive(double t, double delta)
 {
     const double shifter = 0x1.8p52;
-    const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
     const double ts = (t < -1100.0) ? -1100.0 : t;
-    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
-    const double r_hi = ts - kd * LN2_HI;
-    const double r_lo = delta - kd * LN2_LO;
+    const double kd = wce_round_k(ts);
+    const double r_hi = ts - kd * WCE_LN2_HI;
+    const double r_lo = delta - kd * WCE_LN2_LO;
     const double r = r_hi + r_lo;
     double p = 0x1.1f72fc74cb69cp-29;
     p = WCE_MADD(p, r, 0x1.af4ddd87988f4p-26);
@@ -185,7 +198,6 @@ WCE_ELEM double wce_exp_nonpositive(double t, double delta)
  * is added in two parts, the high part exact.  Small e take a series (see the end). */
 WCE_ELEM double wce_log1p_unit(double e, double u)
 {
-    const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
     /* c / u, |c| <= 2^-53 u, needs 1/u only roughly: y = 1.5 - u/2 is within 9 % of 1/u on
      * [1, 2] (exact at both ends, off by (u - 1)^2 / 2u), and one Newton step y (2 - u y)
      * squares that to under 0.8 %: a relative 2^-60 of the result.  No division. */
@@ -206,7 +218,8 @@ WCE_ELEM double wce_log1p_unit(double e, double u)
     R = WCE_MADD(R, z, 0x1.9999999999a38p-2);
     R = WCE_MADD(R, z, 0x1.5555555555555p-1);
     R = R * z;
-    const double full = kd * LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * LN2_LO + c))) - f);
+    const double full =
+        kd * WCE_LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * WCE_LN2_LO + c))) - f);
     /* For e < 2^-26 the correction c is no longer small beside the result (when u - 1 is a
      * few ULP of 1, log1p(e) is itself about 2^-53 and c carries half of it), so its rough
      * 1/u would show.  There the series e - e^2/2 + e^3/3 (truncation below e^3/4 < 2^-80
@@ -233,22 +246,38 @@ typedef struct {
     int pos;         /* x >= 0; true for -0.0 (sigma(0) = 1/2 either way) and for NaN */
 } wce_parts;
 
+/* The far tail (see "Scaling in the far tail"): beyond |x| = WCE_FAR_FROM the small pieces are
+ * e^(WCE_FAR_C - |x| + WCE_FAR_DELTA) = e^-|x| 2^256, and the result is scaled by 2^-256. */
+#define WCE_FAR_FROM 512.0
+#define WCE_FAR_C 0x1.62e42fefa39f0p+7
+#define WCE_FAR_DELTA (-0x1.950d871319ff0p-46)
+
+/* The pieces that follow from x and e (= e^-|x| / scale) alone; m is left 0 for the caller
+ * (not every evaluation needs log1p).  Pieces a kernel does not use cost nothing: the
+ * functions are inlined and the compiler drops them. */
+WCE_ELEM wce_parts wce_parts_from_e(double x, double e, double scale)
+{
+    wce_parts p;
+    p.ax = fabs(x);
+    p.e = e;
+    p.d = 1.0 + e;
+    p.d_err = e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
+    p.inv_d = 1.0 / p.d;
+    p.m = 0.0;
+    p.sg_small = e * p.inv_d; /* plain value (the pair evaluation divides by 1 + e itself) */
+    p.scale = scale;
+    p.pos = !(x < 0.0);
+    return p;
+}
+
 /* Every piece to about half a ULP of double: for float64 results. */
 WCE_ELEM wce_parts wce_parts_of(double x)
 {
-    wce_parts p;
-    const int far = fabs(x) > 512.0;
-    p.ax = fabs(x);
-    /* e^-|x|, times 2^256 when far (see "Scaling in the far tail") */
-    p.e = wce_exp_nonpositive((far ? 0x1.62e42fefa39f0p+7 : 0.0) - p.ax,
-                              far ? -0x1.950d871319ff0p-46 : 0.0);
-    p.d = 1.0 + p.e;
-    p.d_err = p.e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
-    p.inv_d = 1.0 / p.d;
+    const int far = fabs(x) > WCE_FAR_FROM;
+    wce_parts p = wce_parts_from_e(
+        x, wce_exp_nonpositive((far ? WCE_FAR_C : 0.0) - fabs(x), far ? WCE_FAR_DELTA : 0.0),
+        far ? 0x1p-256 : 1.0);
     p.m = wce_log1p_unit(p.e, p.d);
-    p.sg_small = p.e * p.inv_d; /* plain value (the pair evaluation divides by 1 + e itself) */
-    p.scale = far ? 0x1p-256 : 1.0;
-    p.pos = !(x < 0.0);
     return p;
 }
 
@@ -273,11 +302,20 @@ WCE_ELEM wce_parts wce_parts_of(double x)
  * float32 kernels multiply e^t by weights below 2^256 (a product of at most three float32
  * values), which stays under 2^-765, far below float's smallest subnormal.  A NaN stays NaN
  * (it reaches every operation). */
+/* What wce_exp_single and wce_exp_fine share: t clamped at -708, and the result from the
+ * reduced argument r, Q(r) and k: (1 + r + r^2 Q) 2^k, or 0 below -708. */
+WCE_ELEM double wce_clamp_708(double t) { return (t < -708.0) ? -708.0 : t; }
+
+WCE_ELEM double wce_exp_rebuild(double t, double r, double Q, double kd)
+{
+    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
+    return (t < -708.0) ? 0.0 : e;
+}
+
 WCE_ELEM double wce_exp_single(double t)
 {
-    const double shifter = 0x1.8p52;
-    const double ts = (t < -708.0) ? -708.0 : t;
-    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
+    const double ts = wce_clamp_708(t);
+    const double kd = wce_round_k(ts);
     const double r = ts - kd * 0x1.62e42fefa39efp-1;
     double Q = 0x1.a124e3f4d5708p-13;
     Q = WCE_MADD(Q, r, 0x1.6d431508b67b3p-10);
@@ -285,8 +323,7 @@ WCE_ELEM double wce_exp_single(double t)
     Q = WCE_MADD(Q, r, 0x1.5554e9114bf85p-5);
     Q = WCE_MADD(Q, r, 0x1.5555555a78235p-3);
     Q = WCE_MADD(Q, r, 0x1.0000000b8f632p-1);
-    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
-    return (t < -708.0) ? 0.0 : e;
+    return wce_exp_rebuild(t, r, Q, kd);
 }
 
 /* e^t for t <= 0 (or NaN), relative error below 2^-49: between the float32 grade above and
@@ -299,11 +336,9 @@ WCE_ELEM double wce_exp_single(double t)
  * that is safe there. */
 WCE_ELEM double wce_exp_fine(double t, double delta)
 {
-    const double shifter = 0x1.8p52;
-    const double LN2_HI = 0x1.62e42fee00000p-1, LN2_LO = 0x1.a39ef35793c76p-33;
-    const double ts = (t < -708.0) ? -708.0 : t;
-    const double kd = (ts * 0x1.71547652b82fep+0 + shifter) - shifter; /* round(t log2 e) */
-    const double r = (ts - kd * LN2_HI) + (delta - kd * LN2_LO);
+    const double ts = wce_clamp_708(t);
+    const double kd = wce_round_k(ts);
+    const double r = (ts - kd * WCE_LN2_HI) + (delta - kd * WCE_LN2_LO);
     double Q = 0x1.28803928d2558p-22;
     Q = WCE_MADD(Q, r, 0x1.72c720b5eede8p-19);
     Q = WCE_MADD(Q, r, 0x1.a019c9ab1fc2ep-16);
@@ -313,8 +348,7 @@ WCE_ELEM double wce_exp_fine(double t, double delta)
     Q = WCE_MADD(Q, r, 0x1.5555555554cb8p-5);
     Q = WCE_MADD(Q, r, 0x1.5555555553b7dp-3);
     Q = WCE_MADD(Q, r, 0x1.0000000000000p-1);
-    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
-    return (t < -708.0) ? 0.0 : e;
+    return wce_exp_rebuild(t, r, Q, kd);
 }
 
 /* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.
@@ -342,19 +376,11 @@ WCE_ELEM double wce_log1p_single(double e)
 }
 
 /* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
- * that small is 0), no rounding error of 1 + e (the plain evaluation does not use it). */
+ * that small is 0). */
 WCE_ELEM wce_parts wce_parts_single(double x)
 {
-    wce_parts p;
-    p.ax = fabs(x);
-    p.e = wce_exp_single(-p.ax);
-    p.d = 1.0 + p.e;
-    p.d_err = 0.0;
-    p.inv_d = 1.0 / p.d;
+    wce_parts p = wce_parts_from_e(x, wce_exp_single(-fabs(x)), 1.0);
     p.m = wce_log1p_single(p.e);
-    p.sg_small = p.e * p.inv_d;
-    p.scale = 1.0;
-    p.pos = !(x < 0.0);
     return p;
 }
 
@@ -439,19 +465,10 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
  * wce_parts_of. */
 WCE_ELEM wce_parts wce_parts_wide(double x)
 {
-    wce_parts p;
-    const int far = fabs(x) > 512.0;
-    p.ax = fabs(x);
-    p.e = wce_exp_fine((far ? 0x1.62e42fefa39f0p+7 : 0.0) - p.ax,
-                       far ? -0x1.950d871319ff0p-46 : 0.0);
-    p.d = 1.0 + p.e;
-    p.d_err = 0.0;
-    p.inv_d = 1.0 / p.d;
-    p.m = 0.0; /* not needed: neither gradient nor hessian uses log1p */
-    p.sg_small = p.e * p.inv_d;
-    p.scale = far ? 0x1p-256 : 1.0;
-    p.pos = !(x < 0.0);
-    return p;
+    const int far = fabs(x) > WCE_FAR_FROM;
+    return wce_parts_from_e(
+        x, wce_exp_fine((far ? WCE_FAR_C : 0.0) - fabs(x), far ? WCE_FAR_DELTA : 0.0),
+        far ? 0x1p-256 : 1.0);
 }
 
 /* float64 inputs, float32 results (gradient and hessian): the pieces above combined plainly,
@@ -822,8 +839,8 @@ WCE_DEFINE_KERNEL2(wce_gradient_hessian_f32, wce_gradient_hessian_elem_single, f
 WCE_DEFINE_KERNEL1(wce_loss_f32_in_f64, wce_loss_elem_single, float, double)
 /* float64 inputs, gradient and hessian rounded once to float32: for consumers that store
  * float32 gradients (XGBoost's and LightGBM's gradient pairs).  Computed from the float64
- * logits as they are (no rounding of the inputs), to float32's accuracy (within 1 ULP of
- * the exact value), at the float32 kernels' speed. */
+ * logits as they are (no rounding of the inputs), to about 2^-48 before the one rounding,
+ * at a quarter of the float64 kernel's cost (see wce_gradient_hessian_elem_wide). */
 WCE_DEFINE_KERNEL2(wce_gradient_hessian_f64_to_f32, wce_gradient_hessian_elem_wide, double,
                    float)
 

@@ -131,20 +131,43 @@ def simd_level():
     return SIMD_LEVELS[_level]
 
 
-cdef inline void _range(int kind, int64_t start, int64_t stop,
-                        const real *z, const real *x, const real *q, int64_t q_len,
-                        const real *w, int64_t w_len, real *o1, real *o2) noexcept nogil:
+# Element types of a call: float32 in and out, float64 in and out, float64 in and float32
+# out (gradient + hessian only).
+cdef enum:
+    TYPES_F32 = 0
+    TYPES_F64 = 1
+    TYPES_F64_TO_F32 = 2
+
+
+cdef inline void _range(int kind, int types, int64_t start, int64_t stop,
+                        const void *z, const void *x, const void *q, int64_t q_len,
+                        const void *w, int64_t w_len, void *o1, void *o2) noexcept nogil:
     """One chunk of one quantity, through the table of the instruction-set level in use."""
-    if real is float:
+    if types == TYPES_F32:
         if kind < LOSS_GRADIENT:
-            _table.one_f32[kind](start, stop, z, x, q, q_len, w, w_len, o1)
+            _table.one_f32[kind](start, stop, <const float *> z, <const float *> x,
+                                 <const float *> q, q_len, <const float *> w, w_len,
+                                 <float *> o1)
         else:
-            _table.two_f32[kind - LOSS_GRADIENT](start, stop, z, x, q, q_len, w, w_len, o1, o2)
+            _table.two_f32[kind - LOSS_GRADIENT](start, stop, <const float *> z,
+                                                 <const float *> x, <const float *> q, q_len,
+                                                 <const float *> w, w_len, <float *> o1,
+                                                 <float *> o2)
+    elif types == TYPES_F64:
+        if kind < LOSS_GRADIENT:
+            _table.one_f64[kind](start, stop, <const double *> z, <const double *> x,
+                                 <const double *> q, q_len, <const double *> w, w_len,
+                                 <double *> o1)
+        else:
+            _table.two_f64[kind - LOSS_GRADIENT](start, stop, <const double *> z,
+                                                 <const double *> x, <const double *> q,
+                                                 q_len, <const double *> w, w_len,
+                                                 <double *> o1, <double *> o2)
     else:
-        if kind < LOSS_GRADIENT:
-            _table.one_f64[kind](start, stop, z, x, q, q_len, w, w_len, o1)
-        else:
-            _table.two_f64[kind - LOSS_GRADIENT](start, stop, z, x, q, q_len, w, w_len, o1, o2)
+        _table.gradient_hessian_f64_to_f32(start, stop, <const double *> z,
+                                           <const double *> x, <const double *> q, q_len,
+                                           <const double *> w, w_len, <float *> o1,
+                                           <float *> o2)
 
 
 cdef inline int64_t _block_end(int64_t start, int64_t size, int64_t n) noexcept nogil:
@@ -161,6 +184,22 @@ cdef inline int64_t _share(int64_t n, int n_threads) noexcept nogil:
     return chunk if chunk > CHUNK_MIN else CHUNK_MIN
 
 
+cdef void _run(int kind, int types, int64_t n, int n_threads, const void *z, const void *x,
+               const void *q, int64_t q_len, const void *w, int64_t w_len, void *o1,
+               void *o2) noexcept nogil:
+    """Every element of one quantity: one range on one thread, or one share per thread."""
+    cdef int64_t chunk = _share(n, n_threads)
+    cdef int64_t n_chunks = (n + chunk - 1) // chunk
+    cdef int64_t c, start
+    if n_threads <= 1 or n_chunks <= 1:
+        _range(kind, types, 0, n, z, x, q, q_len, w, w_len, o1, o2)
+    else:
+        for c in prange(n_chunks, schedule='static', num_threads=n_threads):
+            start = c * chunk
+            _range(kind, types, start, _block_end(start, chunk, n), z, x, q, q_len, w, w_len,
+                   o1, o2)
+
+
 def elementwise(int kind,
                 const real[::1] z,      # IN  labels
                 const real[::1] x,      # IN  logits
@@ -175,17 +214,9 @@ def elementwise(int kind,
     cdef int64_t w_len = w.shape[0]
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef real *o2 = &out2[0] if out2.shape[0] > 0 else NULL
-    cdef int64_t chunk = _share(n, n_threads)
-    cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start
+    cdef int types = TYPES_F32 if real is float else TYPES_F64
     with nogil:
-        if n_threads <= 1 or n_chunks <= 1:
-            _range(kind, 0, n, &z[0], &x[0], &q[0], q_len, wp, w_len, &out1[0], o2)
-        else:
-            for c in prange(n_chunks, schedule='static', num_threads=n_threads):
-                start = c * chunk
-                _range(kind, start, _block_end(start, chunk, n), &z[0], &x[0], &q[0], q_len,
-                       wp, w_len, &out1[0], o2)
+        _run(kind, types, n, n_threads, &z[0], &x[0], &q[0], q_len, wp, w_len, &out1[0], o2)
 
 
 def gradient_hessian_to_float32(const double[::1] z,   # IN  labels
@@ -200,19 +231,9 @@ def gradient_hessian_to_float32(const double[::1] z,   # IN  labels
     cdef int64_t q_len = q.shape[0]
     cdef int64_t w_len = w.shape[0]
     cdef const double *wp = &w[0] if w_len > 0 else NULL
-    cdef int64_t chunk = _share(n, n_threads)
-    cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start
     with nogil:
-        if n_threads <= 1 or n_chunks <= 1:
-            _table.gradient_hessian_f64_to_f32(0, n, &z[0], &x[0], &q[0], q_len, wp, w_len,
-                                               &grad[0], &hess[0])
-        else:
-            for c in prange(n_chunks, schedule='static', num_threads=n_threads):
-                start = c * chunk
-                _table.gradient_hessian_f64_to_f32(start, _block_end(start, chunk, n), &z[0],
-                                                   &x[0], &q[0], q_len, wp, w_len, &grad[0],
-                                                   &hess[0])
+        _run(GRADIENT_HESSIAN, TYPES_F64_TO_F32, n, n_threads, &z[0], &x[0], &q[0], q_len, wp,
+             w_len, &grad[0], &hess[0])
 
 
 cdef inline double _block_sum(int64_t start, int64_t stop, const real *z, const real *x,
@@ -303,18 +324,6 @@ cdef bint _same_layout(cnp.ndarray a, cnp.ndarray b, int typenum) noexcept:
         if cnp.PyArray_DIM(a, k) != cnp.PyArray_DIM(b, k):
             return False
     return True
-
-
-cdef inline void _fast_range(int kind, int typenum, int64_t start, int64_t stop,
-                             const void *zp, const void *xp, double q, float qf,
-                             const void *wp, int64_t w_len, void *o1, void *o2) noexcept nogil:
-    """One chunk of a fast call: typed pointers from the NumPy type number."""
-    if typenum == cnp.NPY_DOUBLE:
-        _range[double](kind, start, stop, <const double *> zp, <const double *> xp, &q, 1,
-                       <const double *> wp, w_len, <double *> o1, <double *> o2)
-    else:
-        _range[float](kind, start, stop, <const float *> zp, <const float *> xp, &qf, 1,
-                      <const float *> wp, w_len, <float *> o1, <float *> o2)
 
 
 cdef bint _disjoint(cnp.ndarray a, const void *p, cnp.npy_intp nbytes) noexcept:
@@ -411,19 +420,11 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
             return None
     cdef void *o1 = cnp.PyArray_DATA(out1)
     cdef void *o2 = cnp.PyArray_DATA(out2) if out2 is not None else NULL
-    cdef const void *zp = cnp.PyArray_DATA(z)
-    cdef const void *xp = cnp.PyArray_DATA(x)
-    cdef int64_t chunk = _share(n, n_threads)
-    cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start = 0, stop = n
+    cdef bint f64 = typenum == cnp.NPY_DOUBLE
+    cdef const void *qp = <const void *> &q if f64 else <const void *> &qf
     with nogil:
-        if n_threads <= 1 or n_chunks <= 1:
-            _fast_range(kind, typenum, 0, n, zp, xp, q, qf, wp, n, o1, o2)
-        else:
-            for c in prange(n_chunks, schedule='static', num_threads=n_threads):
-                start = c * chunk
-                stop = _block_end(start, chunk, n)
-                _fast_range(kind, typenum, start, stop, zp, xp, q, qf, wp, n, o1, o2)
+        _run(kind, TYPES_F64 if f64 else TYPES_F32, n, n_threads, cnp.PyArray_DATA(z),
+             cnp.PyArray_DATA(x), qp, 1, wp, n, o1, o2)
     if out2 is not None:
         return out1, out2
     return out1
