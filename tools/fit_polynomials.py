@@ -2,14 +2,15 @@
 
     python tools/fit_polynomials.py
 
-prints the coefficients of wce_exp_single (Q), wce_exp_fine (Q) and wce_log1p_single (G) as
-C hex literals,
+prints the coefficients of wce_exp_minus_single (R), wce_exp_fine (Q), wce_log1p_single (G)
+and the float64-grade wce_exp_nonpositive (p) and wce_log1p_unit (R) as C hex literals,
 highest power first, and the worst relative error of each piece evaluated as the header's
 baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
 once per step), against mpmath at 200 bits on a dense grid.
 
-Both are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
-    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 5 (float32 grade) or 8 (fine)
+All are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
+    R(r) ~ (e^-r - 1) / r        on |r| <= ln2 / 2, degree 6 (float32 grade)
+    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 8 (fine) or 10 (float64 grade)
     G(e) ~ log1p(e) / e          on 0 <= e <= 1,    degree 11
 Needs mpmath (a test dependency).
 """
@@ -20,7 +21,7 @@ import math
 
 import mpmath as mp
 
-EXP_DEGREE = 5
+EXP_MINUS_DEGREE = 6
 EXP_FINE_DEGREE = 8
 EXP_DOUBLE_DEGREE = 10   # wce_exp_nonpositive (float64 grade)
 LOG_DOUBLE_DEGREE = 7    # wce_log1p_unit (float64 grade)
@@ -40,8 +41,19 @@ def _fit(f, lo, hi, degree):
     return [float(c) for c in reversed(coeffs)]
 
 
-def exp_coefficients(degree=EXP_DEGREE):
-    """Q's coefficients, highest power first (EXP_FINE_DEGREE for wce_exp_fine)."""
+def exp_minus_coefficients():
+    """R's coefficients for wce_exp_minus_single, highest power first: e^-r = 1 + r R(r).
+    The constant term comes out as -1 exactly, so e^-0 is exactly 1."""
+
+    def f(r):
+        return (mp.exp(-r) - 1) / r if r != 0 else mp.mpf(-1)
+
+    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_MINUS_DEGREE)
+
+
+def exp_coefficients(degree):
+    """Q's coefficients, highest power first (EXP_FINE_DEGREE for wce_exp_fine,
+    EXP_DOUBLE_DEGREE for wce_exp_nonpositive)."""
 
     def f(r):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
@@ -98,8 +110,13 @@ def _horner(coeffs, v):
     return acc
 
 
+def exp_minus_reduced(r, coeffs):
+    """e^-r as wce_exp_minus_single forms it before the scaling by 2^-k (plain double)."""
+    return 1.0 + r * _horner(coeffs, r)
+
+
 def exp_reduced(r, coeffs):
-    """e^r as wce_exp_single forms it before the scaling by 2^k (plain double)."""
+    """e^r as wce_exp_fine forms it before the scaling by 2^k (plain double)."""
     return 1.0 + (r + (r * r) * _horner(coeffs, r))
 
 
@@ -109,14 +126,19 @@ def log1p_unit(e, coeffs):
 
 
 def worst_relative_errors(points=20001):
-    """(exp, exp fine, log1p): the worst relative error over an even grid of each interval."""
-    q, q_fine, g = exp_coefficients(), exp_coefficients(EXP_FINE_DEGREE), log1p_coefficients()
+    """(exp, exp fine, log1p): the worst relative error over an even grid of each interval
+    (exp: e^-r by wce_exp_minus_single; exp fine: e^r by wce_exp_fine)."""
+    rr = exp_minus_coefficients()
+    q_fine = exp_coefficients(EXP_FINE_DEGREE)
+    g = log1p_coefficients()
     worst_exp = worst_fine = worst_log1p = 0.0
     with mp.workprec(200):
         for i in range(points):
             r = -EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / (points - 1)
+            ref = mp.exp(-r)
+            worst_exp = max(worst_exp,
+                            float(abs((mp.mpf(exp_minus_reduced(r, rr)) - ref) / ref)))
             ref = mp.exp(r)
-            worst_exp = max(worst_exp, float(abs((mp.mpf(exp_reduced(r, q)) - ref) / ref)))
             worst_fine = max(worst_fine,
                              float(abs((mp.mpf(exp_reduced(r, q_fine)) - ref) / ref)))
             e = i / (points - 1)
@@ -128,7 +150,7 @@ def worst_relative_errors(points=20001):
 
 
 def main():
-    for name, coeffs in (("Q (wce_exp_single)", exp_coefficients()),
+    for name, coeffs in (("R (wce_exp_minus_single)", exp_minus_coefficients()),
                          ("Q (wce_exp_fine)", exp_coefficients(EXP_FINE_DEGREE)),
                          ("G (wce_log1p_single)", log1p_coefficients()),
                          ("p (wce_exp_nonpositive)", exp_coefficients(EXP_DOUBLE_DEGREE)),

@@ -289,54 +289,53 @@ WCE_ELEM wce_parts wce_parts_of(double x)
  * which also re-measures their error against mpmath.
  * ------------------------------------------------------------------------------------- */
 
-/* e^t for t <= 0 (or NaN), relative error below 2^-31.5.
+/* e^-a for a >= 0 (or NaN), relative error below 2^-33.
  *
- * t = k ln2 + r with k = round(t / ln2), |r| <= ln2 / 2, and r = t - k LN2 in one rounded
- * product: |k LN2| <= 708 so its rounding and that of LN2 itself leave r within 2^-43
- * (the subtraction is exact, the result being far smaller than its operands).
- * e^r = 1 + r + r^2 Q(r), Q of degree 5 fitted to (e^r - 1 - r) / r^2 on |r| <= ln2/2
- * (Chebyshev interpolation; the fit errs by 2^-32 relative to e^r, the rounding of the
- * terms by less, the r^2 Q term being under 0.07).
- * 2^k is one factor: t is clamped at -708 so that k >= -1021 and 2^k is a normal number.
- * Below -708 the result is 0, which no float32 result can tell from e^t < 2^-1021: the
- * float32 kernels multiply e^t by weights below 2^256 (a product of at most three float32
- * values), which stays under 2^-765, far below float's smallest subnormal.  A NaN stays NaN
- * (it reaches every operation). */
-/* What wce_exp_single and wce_exp_fine share: t clamped at -708, and the result from the
- * reduced argument r, Q(r) and k: (1 + r + r^2 Q) 2^k, or 0 below -708. */
-WCE_ELEM double wce_clamp_708(double t) { return (t < -708.0) ? -708.0 : t; }
-
-WCE_ELEM double wce_exp_rebuild(double t, double r, double Q, double kd)
+ * a = k ln2 + r with k = round(a / ln2) >= 0, |r| <= ln2 / 2, so e^-a = 2^-k e^-r.
+ * k + 1.5 2^52 = a log2(e) + 1.5 2^52 rounded (one fused step where the level has FMA: the
+ * binade of 1.5 2^52 has ULP 1, so the sum rounds a log2(e) to an integer), and its bit
+ * pattern is that of 1.5 2^52 plus k, which gives 2^-k's bits directly: (1023 - k) << 52.
+ * r = a - k LN2 in one step: |k LN2| <= 708 so the rounding of the product (where it is
+ * not fused) and that of LN2 itself leave r within 2^-43 (the subtraction is exact, the
+ * result being far smaller than its operands).
+ * e^-r = 1 + r R(r), R of degree 6 fitted to (e^-r - 1) / r on |r| <= ln2/2 (Chebyshev
+ * interpolation; the fit errs by 2^-33 relative to e^-r, Horner's roundings by less).  e^0
+ * is exactly 1 (x = 0 gives exactly the sigmoid 1/2).
+ * Beyond a = 708 the result is 0 (2^-k would leave the normal range), which no float32
+ * result can tell from e^-a < 2^-1021: the float32 kernels multiply e^-a by weights below
+ * 2^256 (a product of at most three float32 values), which stays under 2^-765, far below
+ * float's smallest subnormal.  A NaN stays NaN (it reaches every operation). */
+WCE_ELEM double wce_exp_minus_single(double a)
 {
-    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
-    return (t < -708.0) ? 0.0 : e;
-}
-
-WCE_ELEM double wce_exp_single(double t)
-{
-    const double ts = wce_clamp_708(t);
-    const double kd = wce_round_k(ts);
-    const double r = ts - kd * 0x1.62e42fefa39efp-1;
-    double Q = 0x1.a124e3f4d5708p-13;
-    Q = WCE_MADD(Q, r, 0x1.6d431508b67b3p-10);
-    Q = WCE_MADD(Q, r, 0x1.1110e0f725103p-7);
-    Q = WCE_MADD(Q, r, 0x1.5554e9114bf85p-5);
-    Q = WCE_MADD(Q, r, 0x1.5555555a78235p-3);
-    Q = WCE_MADD(Q, r, 0x1.0000000b8f632p-1);
-    return wce_exp_rebuild(t, r, Q, kd);
+    const double shifter = 0x1.8p52;
+    const int far = a > 708.0;
+    const double as = far ? 708.0 : a; /* keeps k in range; the result is 0 there anyway */
+    const double kk = WCE_MADD(as, WCE_LOG2E, shifter);
+    const double r = WCE_MADD(kk - shifter, -0x1.62e42fefa39efp-1, as);
+    double R = -0x1.a15169e4acab6p-13;
+    R = WCE_MADD(R, r, 0x1.6d7531ef7f1e1p-10);
+    R = WCE_MADD(R, r, -0x1.1110c63a4cf65p-7);
+    R = WCE_MADD(R, r, 0x1.5554ace11c4cbp-5);
+    R = WCE_MADD(R, r, -0x1.555555675067dp-3);
+    R = WCE_MADD(R, r, 0x1.00000028794f9p-1);
+    R = WCE_MADD(R, r, -0x1.0000000000000p+0);
+    const double pow2_minus_k =
+        wce_double_of((wce_bits_of(shifter) + 1023u - wce_bits_of(kk)) << 52);
+    const double e = WCE_MADD(R, r, 1.0) * pow2_minus_k;
+    return far ? 0.0 : e;
 }
 
 /* e^t for t <= 0 (or NaN), relative error below 2^-49: between the float32 grade above and
  * the float64 grade (wce_exp_nonpositive), for float32 results that should match a float64
  * evaluation rounded to float32 (wce_gradient_hessian_elem_wide).  Same structure as
- * wce_exp_single, with ln2 in two parts (k LN2_HI exact, as in wce_exp_nonpositive, so the
- * reduced argument is good to 2^-53) and Q of degree 8 (fit error 2^-49.5).  delta, a
- * correction to t too small to add to it, joins the reduced argument as in
- * wce_exp_nonpositive.  Clamped at -708 to 0 like wce_exp_single; see the caller for why
- * that is safe there. */
+ * wce_exp_nonpositive, with ln2 in two parts (k LN2_HI exact, so the reduced argument is
+ * good to 2^-53), e^r = 1 + r + r^2 Q(r) with Q of degree 8 (fit error 2^-49.5) and one
+ * factor 2^k: t is clamped at -708 so that k >= -1021 and 2^k is a normal number, and the
+ * result is 0 below (see the caller for why that is safe there).  delta, a correction to t
+ * too small to add to it, joins the reduced argument as in wce_exp_nonpositive. */
 WCE_ELEM double wce_exp_fine(double t, double delta)
 {
-    const double ts = wce_clamp_708(t);
+    const double ts = (t < -708.0) ? -708.0 : t;
     const double kd = wce_round_k(ts);
     const double r = (ts - kd * WCE_LN2_HI) + (delta - kd * WCE_LN2_LO);
     double Q = 0x1.28803928d2558p-22;
@@ -348,7 +347,8 @@ WCE_ELEM double wce_exp_fine(double t, double delta)
     Q = WCE_MADD(Q, r, 0x1.5555555554cb8p-5);
     Q = WCE_MADD(Q, r, 0x1.5555555553b7dp-3);
     Q = WCE_MADD(Q, r, 0x1.0000000000000p-1);
-    return wce_exp_rebuild(t, r, Q, kd);
+    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
+    return (t < -708.0) ? 0.0 : e;
 }
 
 /* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.
@@ -376,10 +376,12 @@ WCE_ELEM double wce_log1p_single(double e)
 }
 
 /* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
- * that small is 0). */
+ * that small is 0).  sigma(-|x|) = e / (1 + e) from one division; the float32 combinations
+ * below take sigma(|x|) as 1 - sigma(-|x|) and need no other. */
 WCE_ELEM wce_parts wce_parts_single(double x)
 {
-    wce_parts p = wce_parts_from_e(x, wce_exp_single(-fabs(x)), 1.0);
+    wce_parts p = wce_parts_from_e(x, wce_exp_minus_single(fabs(x)), 1.0);
+    p.sg_small = p.e / p.d;
     p.m = wce_log1p_single(p.e);
     return p;
 }
@@ -418,6 +420,29 @@ WCE_ELEM double wce_plain_sigmoid_product(double l, wce_parts p)
     return (l * p.inv_d * p.sg_small) * p.scale;
 }
 
+/* The float32 combinations of the sigmoids.  With s = sigma(-|x|) <= 1/2 and
+ * sigma(|x|) = 1 - s, the gradient a sigma(x) - b sigma(-x) is
+ *     x >= 0:  a (1 - s) - b s = a - l s        x < 0:  a s - b (1 - s) = l s - b
+ * with l = a + b: one product and one difference instead of two products and a sum.  The
+ * difference cancels only near a soft label's root, and never by more than the original
+ * terms do: l s = a s + b s is at most twice the larger of them (for x >= 0, a s <= a (1 - s)
+ * since s <= 1/2; likewise for x < 0), so the 2^-31 relative error of s stays within
+ * 2^-30 of the larger term, the accuracy contract's measure there.  With 0/1 labels one of
+ * a, b is 0 and nothing cancels (a - a s = a (1 - s) with 1 - s >= 1/2).
+ * The hessian l s (1 - s) is l s - (l s) s, one fused step where the level has FMA; the
+ * gradient and hessian share l s. */
+WCE_ELEM double wce_single_sigmoid_pair(double a, double b, wce_parts p)
+{
+    const double ls = (a + b) * p.sg_small;
+    return p.pos ? a - ls : ls - b;
+}
+
+WCE_ELEM double wce_single_sigmoid_product(double l, wce_parts p)
+{
+    const double ls = l * p.sg_small;
+    return WCE_MADD(-ls, p.sg_small, ls);
+}
+
 WCE_ELEM double wce_loss_elem_single(double z, double x, double q, double w)
 {
     return wce_plain_softplus_pair(w * (1.0 - z), w * (q * z), wce_parts_single(x));
@@ -425,12 +450,12 @@ WCE_ELEM double wce_loss_elem_single(double z, double x, double q, double w)
 
 WCE_ELEM double wce_gradient_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_single(x));
+    return wce_single_sigmoid_pair(w * (1.0 - z), w * (q * z), wce_parts_single(x));
 }
 
 WCE_ELEM double wce_hessian_elem_single(double z, double x, double q, double w)
 {
-    return wce_plain_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_single(x));
+    return wce_single_sigmoid_product(w * (1.0 - z) + w * (q * z), wce_parts_single(x));
 }
 
 /* dL/dz = w [q softplus(-x) - softplus(x)]: the loss's pair with a = -w, b = w q.  Written
@@ -448,7 +473,7 @@ WCE_ELEM void wce_loss_gradient_elem_single(double z, double x, double q, double
     const wce_parts p = wce_parts_single(x);
     const double a = w * (1.0 - z), b = w * (q * z);
     *loss = wce_plain_softplus_pair(a, b, p);
-    *grad = wce_plain_sigmoid_pair(a, b, p);
+    *grad = wce_single_sigmoid_pair(a, b, p);
 }
 
 WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, double w,
@@ -456,8 +481,8 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
 {
     const wce_parts p = wce_parts_single(x);
     const double a = w * (1.0 - z), b = w * (q * z);
-    *grad = wce_plain_sigmoid_pair(a, b, p);
-    *hess = wce_plain_sigmoid_product(a + b, p);
+    *grad = wce_single_sigmoid_pair(a, b, p);
+    *hess = wce_single_sigmoid_product(a + b, p);
 }
 
 /* The pieces of the gradient and hessian (no log1p) for float32 results from float64 inputs:
