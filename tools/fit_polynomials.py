@@ -2,15 +2,15 @@
 
     python tools/fit_polynomials.py
 
-prints the coefficients of wce_exp_minus_single (R), wce_exp_fine (Q), wce_log1p_single (G)
-and the float64-grade wce_exp_nonpositive (p) and wce_log1p_unit (R) as C hex literals,
+prints the coefficients of wce_exp_minus_single and wce_exp_minus_fine (R), wce_log1p_single
+(G) and the float64-grade wce_exp_nonpositive (p) and wce_log1p_unit (R) as C hex literals,
 highest power first, and the worst relative error of each piece evaluated as the header's
 baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
 once per step), against mpmath at 200 bits on a dense grid.
 
 All are Chebyshev interpolants (mpmath.chebyfit), near-minimax for functions this smooth:
-    R(r) ~ (e^-r - 1) / r        on |r| <= ln2 / 2, degree 6 (float32 grade)
-    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 8 (fine) or 10 (float64 grade)
+    R(r) ~ (e^-r - 1) / r        on |r| <= ln2 / 2, degree 6 (float32 grade) or 9 (fine)
+    Q(r) ~ (e^r - 1 - r) / r^2   on |r| <= ln2 / 2, degree 10 (float64 grade)
     G(e) ~ log1p(e) / e          on 0 <= e <= 1,    degree 11
 Needs mpmath (a test dependency).
 """
@@ -22,7 +22,7 @@ import math
 import mpmath as mp
 
 EXP_MINUS_DEGREE = 6
-EXP_FINE_DEGREE = 8
+EXP_FINE_DEGREE = 9
 EXP_DOUBLE_DEGREE = 10   # wce_exp_nonpositive (float64 grade)
 LOG_DOUBLE_DEGREE = 7    # wce_log1p_unit (float64 grade)
 # |s| = |f / (2 + f)| <= (sqrt 2 - 1) / (sqrt 2 + 1) in wce_log1p_unit; fit a hair wider
@@ -41,24 +41,23 @@ def _fit(f, lo, hi, degree):
     return [float(c) for c in reversed(coeffs)]
 
 
-def exp_minus_coefficients():
-    """R's coefficients for wce_exp_minus_single, highest power first: e^-r = 1 + r R(r).
-    The constant term comes out as -1 exactly, so e^-0 is exactly 1."""
+def exp_minus_coefficients(degree=EXP_MINUS_DEGREE):
+    """R's coefficients for wce_exp_minus_single (EXP_FINE_DEGREE: wce_exp_minus_fine),
+    highest power first: e^-r = 1 + r R(r), exactly 1 at r = 0."""
 
     def f(r):
         return (mp.exp(-r) - 1) / r if r != 0 else mp.mpf(-1)
 
-    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_MINUS_DEGREE)
+    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, degree)
 
 
-def exp_coefficients(degree):
-    """Q's coefficients, highest power first (EXP_FINE_DEGREE for wce_exp_fine,
-    EXP_DOUBLE_DEGREE for wce_exp_nonpositive)."""
+def exp_coefficients():
+    """Q's coefficients for wce_exp_nonpositive, highest power first."""
 
     def f(r):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
 
-    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, degree)
+    return _fit(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_DOUBLE_DEGREE)
 
 
 def log_atanh_coefficients():
@@ -78,7 +77,7 @@ def double_grade_fit_errors(points=2001):
     """(exp, log): the worst relative error of the float64-grade fits with their double
     coefficients, evaluated exactly (their rounding in double is the header's business):
     1 + r + r^2 Q(r) against e^r, and 2 s + s z T(z) against 2 atanh(s)."""
-    q = exp_coefficients(EXP_DOUBLE_DEGREE)
+    q = exp_coefficients()
     t = log_atanh_coefficients()
     worst_exp = worst_log = mp.mpf(0)
     with mp.workprec(200):
@@ -115,11 +114,6 @@ def exp_minus_reduced(r, coeffs):
     return 1.0 + r * _horner(coeffs, r)
 
 
-def exp_reduced(r, coeffs):
-    """e^r as wce_exp_fine forms it before the scaling by 2^k (plain double)."""
-    return 1.0 + (r + (r * r) * _horner(coeffs, r))
-
-
 def log1p_unit(e, coeffs):
     """log1p(e) as wce_log1p_single forms it (plain double)."""
     return e * _horner(coeffs, e)
@@ -127,9 +121,9 @@ def log1p_unit(e, coeffs):
 
 def worst_relative_errors(points=20001):
     """(exp, exp fine, log1p): the worst relative error over an even grid of each interval
-    (exp: e^-r by wce_exp_minus_single; exp fine: e^r by wce_exp_fine)."""
+    (exp and exp fine: e^-r as wce_exp_minus_single and wce_exp_minus_fine form it)."""
     rr = exp_minus_coefficients()
-    q_fine = exp_coefficients(EXP_FINE_DEGREE)
+    r_fine = exp_minus_coefficients(EXP_FINE_DEGREE)
     g = log1p_coefficients()
     worst_exp = worst_fine = worst_log1p = 0.0
     with mp.workprec(200):
@@ -138,9 +132,8 @@ def worst_relative_errors(points=20001):
             ref = mp.exp(-r)
             worst_exp = max(worst_exp,
                             float(abs((mp.mpf(exp_minus_reduced(r, rr)) - ref) / ref)))
-            ref = mp.exp(r)
             worst_fine = max(worst_fine,
-                             float(abs((mp.mpf(exp_reduced(r, q_fine)) - ref) / ref)))
+                             float(abs((mp.mpf(exp_minus_reduced(r, r_fine)) - ref) / ref)))
             e = i / (points - 1)
             if e > 0:
                 ref = mp.log1p(e)
@@ -151,9 +144,9 @@ def worst_relative_errors(points=20001):
 
 def main():
     for name, coeffs in (("R (wce_exp_minus_single)", exp_minus_coefficients()),
-                         ("Q (wce_exp_fine)", exp_coefficients(EXP_FINE_DEGREE)),
+                         ("R (wce_exp_minus_fine)", exp_minus_coefficients(EXP_FINE_DEGREE)),
                          ("G (wce_log1p_single)", log1p_coefficients()),
-                         ("p (wce_exp_nonpositive)", exp_coefficients(EXP_DOUBLE_DEGREE)),
+                         ("p (wce_exp_nonpositive)", exp_coefficients()),
                          ("R (wce_log1p_unit)", log_atanh_coefficients())):
         print(f"{name}, highest power first:")
         for c in coeffs:

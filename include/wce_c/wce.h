@@ -289,12 +289,20 @@ WCE_ELEM wce_parts wce_parts_of(double x)
  * which also re-measures their error against mpmath.
  * ------------------------------------------------------------------------------------- */
 
+/* 2^-k from kk = k + 1.5 2^52 (0 <= k <= 1021), the sum that rounded a log2(e) to k: its bit
+ * pattern is that of 1.5 2^52 plus k, so (1023 - k) << 52, the bits of 2^-k, is one integer
+ * subtraction and a shift away. */
+WCE_ELEM double wce_pow2_minus(double kk)
+{
+    return wce_double_of((wce_bits_of(0x1.8p52) + 1023u - wce_bits_of(kk)) << 52);
+}
+
 /* e^-a for a >= 0 (or NaN), relative error below 2^-33.
  *
  * a = k ln2 + r with k = round(a / ln2) >= 0, |r| <= ln2 / 2, so e^-a = 2^-k e^-r.
  * k + 1.5 2^52 = a log2(e) + 1.5 2^52 rounded (one fused step where the level has FMA: the
- * binade of 1.5 2^52 has ULP 1, so the sum rounds a log2(e) to an integer), and its bit
- * pattern is that of 1.5 2^52 plus k, which gives 2^-k's bits directly: (1023 - k) << 52.
+ * binade of 1.5 2^52 has ULP 1, so the sum rounds a log2(e) to an integer), which also
+ * gives 2^-k (wce_pow2_minus).
  * r = a - k LN2 in one step: |k LN2| <= 708 so the rounding of the product (where it is
  * not fused) and that of LN2 itself leave r within 2^-43 (the subtraction is exact, the
  * result being far smaller than its operands).
@@ -319,36 +327,38 @@ WCE_ELEM double wce_exp_minus_single(double a)
     R = WCE_MADD(R, r, -0x1.555555675067dp-3);
     R = WCE_MADD(R, r, 0x1.00000028794f9p-1);
     R = WCE_MADD(R, r, -0x1.0000000000000p+0);
-    const double pow2_minus_k =
-        wce_double_of((wce_bits_of(shifter) + 1023u - wce_bits_of(kk)) << 52);
-    const double e = WCE_MADD(R, r, 1.0) * pow2_minus_k;
+    const double e = WCE_MADD(R, r, 1.0) * wce_pow2_minus(kk);
     return far ? 0.0 : e;
 }
 
-/* e^t for t <= 0 (or NaN), relative error below 2^-49: between the float32 grade above and
- * the float64 grade (wce_exp_nonpositive), for float32 results that should match a float64
- * evaluation rounded to float32 (wce_gradient_hessian_elem_wide).  Same structure as
- * wce_exp_nonpositive, with ln2 in two parts (k LN2_HI exact, so the reduced argument is
- * good to 2^-53), e^r = 1 + r + r^2 Q(r) with Q of degree 8 (fit error 2^-49.5) and one
- * factor 2^k: t is clamped at -708 so that k >= -1021 and 2^k is a normal number, and the
- * result is 0 below (see the caller for why that is safe there).  delta, a correction to t
- * too small to add to it, joins the reduced argument as in wce_exp_nonpositive. */
-WCE_ELEM double wce_exp_fine(double t, double delta)
+/* e^-(a + delta) for a >= 0 (or NaN), relative error below 2^-50: between the float32 grade
+ * above and the float64 grade (wce_exp_nonpositive), for float32 results that should match a
+ * float64 evaluation rounded to float32 (wce_gradient_hessian_elem_wide).  Same structure as
+ * wce_exp_minus_single, with ln2 in two parts as in wce_exp_nonpositive (k LN2_HI is exact,
+ * and so is a - k LN2_HI, so the reduced argument is good to 2^-53) and R of degree 9 (fit
+ * error 2^-50.3).  delta, |delta| < 2^-40, is a correction to a too small to add to it; it
+ * joins the reduced argument.  0 beyond a = 708 like wce_exp_minus_single; see the caller
+ * for why that is safe there. */
+WCE_ELEM double wce_exp_minus_fine(double a, double delta)
 {
-    const double ts = (t < -708.0) ? -708.0 : t;
-    const double kd = wce_round_k(ts);
-    const double r = (ts - kd * WCE_LN2_HI) + (delta - kd * WCE_LN2_LO);
-    double Q = 0x1.28803928d2558p-22;
-    Q = WCE_MADD(Q, r, 0x1.72c720b5eede8p-19);
-    Q = WCE_MADD(Q, r, 0x1.a019c9ab1fc2ep-16);
-    Q = WCE_MADD(Q, r, 0x1.a019adabf936ep-13);
-    Q = WCE_MADD(Q, r, 0x1.6c16c1738ecfbp-10);
-    Q = WCE_MADD(Q, r, 0x1.1111111c45d62p-7);
-    Q = WCE_MADD(Q, r, 0x1.5555555554cb8p-5);
-    Q = WCE_MADD(Q, r, 0x1.5555555553b7dp-3);
-    Q = WCE_MADD(Q, r, 0x1.0000000000000p-1);
-    const double e = (1.0 + WCE_MADD(r * r, Q, r)) * wce_pow2(kd);
-    return (t < -708.0) ? 0.0 : e;
+    const double shifter = 0x1.8p52;
+    const int far = a > 708.0;
+    const double as = far ? 708.0 : a;
+    const double kk = WCE_MADD(as, WCE_LOG2E, shifter);
+    const double kd = kk - shifter;
+    const double r = (as - kd * WCE_LN2_HI) + (delta - kd * WCE_LN2_LO);
+    double R = 0x1.28917c8be7ad6p-22;
+    R = WCE_MADD(R, r, -0x1.72e107cbda5a8p-19);
+    R = WCE_MADD(R, r, 0x1.a019b914985a9p-16);
+    R = WCE_MADD(R, r, -0x1.a01994c8467d1p-13);
+    R = WCE_MADD(R, r, 0x1.6c16c17889ef9p-10);
+    R = WCE_MADD(R, r, -0x1.11111123bf160p-7);
+    R = WCE_MADD(R, r, 0x1.5555555553d68p-5);
+    R = WCE_MADD(R, r, -0x1.5555555550d88p-3);
+    R = WCE_MADD(R, r, 0x1.0000000000001p-1);
+    R = WCE_MADD(R, r, -0x1.0000000000006p+0);
+    const double e = WCE_MADD(R, r, 1.0) * wce_pow2_minus(kk);
+    return far ? 0.0 : e;
 }
 
 /* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.
@@ -486,31 +496,38 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
 }
 
 /* The pieces of the gradient and hessian (no log1p) for float32 results from float64 inputs:
- * e^-|x| to 2^-49 (wce_exp_fine), scaled by 2^256 beyond |x| = 512 exactly as in
- * wce_parts_of. */
+ * e^-|x| to 2^-50 (wce_exp_minus_fine), scaled by 2^256 beyond |x| = 512 as in
+ * wce_parts_of: e^-(|x| - WCE_FAR_C - WCE_FAR_DELTA), where |x| - WCE_FAR_C is exact below
+ * |x| = 1024 (beyond, the result is 0 either way); sigma(-|x|) = e / (1 + e) from one
+ * division as in wce_parts_single (scaled with e; 1 + e is 1 there). */
 WCE_ELEM wce_parts wce_parts_wide(double x)
 {
     const int far = fabs(x) > WCE_FAR_FROM;
-    return wce_parts_from_e(
-        x, wce_exp_fine((far ? WCE_FAR_C : 0.0) - fabs(x), far ? WCE_FAR_DELTA : 0.0),
+    wce_parts p = wce_parts_from_e(
+        x, wce_exp_minus_fine(fabs(x) - (far ? WCE_FAR_C : 0.0), far ? -WCE_FAR_DELTA : 0.0),
         far ? 0x1p-256 : 1.0);
+    p.sg_small = p.e / p.d;
+    return p;
 }
 
-/* float64 inputs, float32 results (gradient and hessian): the pieces above combined plainly,
- * the sample weight applied last, so that w q z may exceed the double range where the
- * result does not.  Right to float32's accuracy wherever w l (l = 1 - z + q z) is a finite
- * double, and for |x| <= 885 beyond that (past |x| = 885 the scaled e^-|x| is taken as 0,
- * which w l below 2^1024 cannot lift to a float32 number).  Accurate to about 2^-48 before
- * the rounding to float, so the float32 result is the exact value correctly rounded except
- * within that distance of a tie: the value a float64 evaluation rounded to float32 gives, in
- * all but about one element in 10^7. */
+/* float64 inputs, float32 results (gradient and hessian): the float32 combinations (see
+ * wce_single_sigmoid_pair) with the far-tail scale applied to l s, and the sample weight
+ * applied last, so that w q z may exceed the double range where the result does not.  In
+ * the far tail the scaled s is below 2^-480, so l s - (l s) s is l s to double precision.
+ * Right to float32's accuracy wherever w l (l = 1 - z + q z) is a finite double, and for
+ * |x| <= 885 beyond that (past |x| = 885 the scaled e^-|x| is taken as 0, which w l below
+ * 2^1024 cannot lift to a float32 number).  Accurate to about 2^-48 (of the larger term, for
+ * a soft label's gradient) before the rounding to float, so the float32 result is the exact
+ * value correctly rounded except within that distance of a tie: the value a float64
+ * evaluation rounded to float32 gives, in all but about one element in 10^7. */
 WCE_ELEM void wce_gradient_hessian_elem_wide(double z, double x, double q, double w,
                                              double *grad, double *hess)
 {
     const wce_parts p = wce_parts_wide(x);
     const double a = 1.0 - z, b = q * z;
-    *grad = w * wce_plain_sigmoid_pair(a, b, p);
-    *hess = w * wce_plain_sigmoid_product(a + b, p);
+    const double ls = ((a + b) * p.sg_small) * p.scale;
+    *grad = w * (p.pos ? a - ls : ls - b);
+    *hess = w * WCE_MADD(-ls, p.sg_small, ls);
 }
 
 /* ---------------------------------------------------------------------------------------
