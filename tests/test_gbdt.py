@@ -172,6 +172,19 @@ def test_lightgbm_soft_labels_equal_builtin_cross_entropy():
                                rtol=0, atol=1e-6)
 
 
+def test_lightgbm_multiclass_model_is_refused_with_the_shapes():
+    """LightGBM has no multi-label model: its multiclass objective takes one class index per
+    row, which is not this loss; the (n, k) scores it passes meet n labels and are refused."""
+    lgb = pytest.importorskip("lightgbm")
+    X, _, _ = data(seed=9)
+    classes = np.random.default_rng(9).integers(0, 3, X.shape[0]).astype(np.float64)
+    for q in (Q, [1.0, 2.0, 3.0]):
+        with pytest.raises(ValueError, match=rf"{X.shape[0]} values but the margins have "
+                                             rf"shape \({X.shape[0]}, 3\)"):
+            lgb.train({**LGB_PARAMS, "objective": wl.objective(q), "num_class": 3},
+                      lgb.Dataset(X, label=classes, params={"verbose": -1}), 2)
+
+
 def test_lightgbm_metric_equals_wce_mean():
     lgb = pytest.importorskip("lightgbm")
     X, y, w = data(seed=8)
