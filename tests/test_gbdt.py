@@ -253,6 +253,22 @@ def test_catboost_objective_never_writes_its_inputs():
     np.testing.assert_array_equal(ders, np.column_stack((-g, -h)))
 
 
+def test_catboost_float32_targets_and_weights_beside_float64_approxes():
+    """What CatBoost passes (float32 targets and weights, float64 approxes): the values of
+    the float64 computation, soft labels included."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(1000) * 4
+    z = rng.uniform(0, 1, 1000).astype(np.float32)
+    w = rng.uniform(0.5, 2.0, 1000).astype(np.float32)
+    for weights in (None, w):
+        ders = wcb.objective(3.0).calc_ders_range(x, z, weights)
+        assert ders.dtype == np.float64 and ders.shape == (1000, 2)
+        g, h = wce_c.gradient_hessian(z.astype(np.float64), x, 3.0,
+                                      sample_weight=None if weights is None
+                                      else weights.astype(np.float64))
+        np.testing.assert_array_equal(ders, np.column_stack((-g, -h)))
+
+
 # ------------------------------------------------------------------------- all adapters
 
 ADAPTERS = [wx.objective(2.0), wx.metric(2.0), wl.objective([1.0, 3.0], n_threads=1),
