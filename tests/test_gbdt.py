@@ -269,6 +269,23 @@ def test_catboost_float32_targets_and_weights_beside_float64_approxes():
         np.testing.assert_array_equal(ders, np.column_stack((-g, -h)))
 
 
+def test_xgboost_objective_runs_on_one_thread_unless_told(monkeypatch):
+    """XGBoost brings its own OpenMP runtime, whose workers a multithreaded objective would
+    compete with: n_threads=None means one thread there, OpenMP's default elsewhere."""
+    from wce_c import _gbdt
+
+    seen = []
+    real = _gbdt.gradient_hessian_float32
+    monkeypatch.setattr(_gbdt, "gradient_hessian_float32",
+                        lambda *args: seen.append(args[-1]) or real(*args))
+    z, m = np.array([0.0, 1.0], np.float32), np.zeros(2, np.float32)
+    g1, _ = wx.objective(2.0)(z, m)
+    g2, _ = wx.objective(2.0, n_threads=2)(z, m)
+    wl.objective(2.0)(z, m.astype(np.float64))
+    assert seen == [1, 2, None]
+    np.testing.assert_array_equal(g1, g2)
+
+
 # ------------------------------------------------------------------------- all adapters
 
 ADAPTERS = [wx.objective(2.0), wx.metric(2.0), wl.objective([1.0, 3.0], n_threads=1),

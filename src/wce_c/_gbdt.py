@@ -132,7 +132,12 @@ class NativeOrSklearnObjective(Params):
     round: the float64 copies the kernels need are made once and reused while those arrays
     live (a weak reference to each, so a new array, even at a recycled address, gets a new
     copy).  The copies are not pickled.
+
+    ``n_threads=None`` means ``threads_when_none``: OpenMP's default here, one thread in the
+    XGBoost adapter (see there).
     """
+
+    threads_when_none: Optional[int] = None
 
     def __call__(self, y_true_or_margins, y_pred_or_dataset, sample_weight=None):
         if is_native_dataset(y_pred_or_dataset):
@@ -142,8 +147,8 @@ class NativeOrSklearnObjective(Params):
             labels, margins, weight = y_true_or_margins, y_pred_or_dataset, sample_weight
         labels = self._as_float64("labels", labels, margins)
         weight = self._as_float64("weights", weight, margins)
-        return gradient_hessian_float32(labels, margins, self.pos_weight, weight,
-                                        self.n_threads)
+        threads = self.threads_when_none if self.n_threads is None else self.n_threads
+        return gradient_hessian_float32(labels, margins, self.pos_weight, weight, threads)
 
     def _as_float64(self, slot: str, arr, margins):
         """A float32 array beside float64 margins, as a float64 copy made once per array."""

@@ -32,7 +32,15 @@ __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
 
 
 class WCEObjective(NativeOrSklearnObjective):
-    """Gradient and hessian of the weighted cross entropy for XGBoost (native and sklearn)."""
+    """Gradient and hessian of the weighted cross entropy for XGBoost (native and sklearn).
+
+    Runs on one thread unless ``n_threads`` says otherwise: XGBoost's wheel brings its own
+    OpenMP runtime, and its idle workers and this objective's would compete for the cores
+    (XGBoost on two threads, 1e6 rows: 59 ms per round with a one-thread objective, 69 with
+    a two-thread one, whose call itself is only 0.4 ms shorter).
+    """
+
+    threads_when_none = 1
 
 
 class WCEMetric(Params):
@@ -54,6 +62,9 @@ class WCEMetric(Params):
 
 def objective(pos_weight=1.0, *, n_threads: Optional[int] = None) -> WCEObjective:
     """A custom objective for ``xgboost.train(obj=...)`` or ``XGBClassifier(objective=...)``.
+
+    ``n_threads=None`` runs it on one thread (see ``WCEObjective``); give a number to use
+    more, for example when XGBoost itself trains on one thread.
 
     Examples
     --------
