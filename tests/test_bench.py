@@ -52,3 +52,22 @@ def test_bench_plot_writes_a_png_or_says_matplotlib_is_missing(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 1 and "needs matplotlib" in r.stderr, r.stderr
+
+
+def test_gbdt_benchmark_reports_every_installed_library():
+    """benchmarks/gbdt.py at a tiny size: a training line per installed library, and for
+    XGBoost and LightGBM the objective calls timed inside those trainings."""
+    import importlib.util
+    import pathlib
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "gbdt.py"
+    r = subprocess.run([sys.executable, str(script), "--rows", "2000", "--rounds", "2"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    for name in ("xgboost", "lightgbm", "catboost"):
+        if importlib.util.find_spec(name) is None:
+            assert f"{name}: not installed, skipped" in r.stdout
+            continue
+        assert f"{name}, 2e+03 rows, 1 thread(s): built-in" in r.stdout
+        inside = f"{name}, 2e+03 rows, 1 thread(s): objective call inside training"
+        assert (inside in r.stdout) == (name != "catboost"), r.stdout

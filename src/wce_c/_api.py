@@ -263,6 +263,11 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
     float32 kernels' speed; float32 logits take the float32 kernels.  The same checks as
     gradient_hessian.
     """
+    if type(logits) is np.ndarray and logits.dtype == np.float32:
+        # float32 logits take the float32 kernels by the public route, whose C fast path
+        # spares a small call (XGBoost's at 3000 rows) about 12 us of checks in Python
+        return gradient_hessian(labels, logits, pos_weight, sample_weight=sample_weight,
+                                n_threads=n_threads)
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     if inp.dtype == np.float32:
         return _run(_kernels.GRADIENT_HESSIAN, 2, inp, None)
