@@ -266,8 +266,9 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
     if type(logits) is np.ndarray and logits.dtype == np.float32:
         # float32 logits take the float32 kernels by the public route, whose C fast path
         # spares a small call (XGBoost's at 3000 rows) about 12 us of checks in Python
-        return gradient_hessian(labels, logits, pos_weight, sample_weight=sample_weight,
+        g, h = gradient_hessian(labels, logits, pos_weight, sample_weight=sample_weight,
                                 n_threads=n_threads)
+        return np.asarray(g), np.asarray(h)  # arrays also for 0-d inputs, as below
     inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
     if inp.dtype == np.float32:
         return _run(_kernels.GRADIENT_HESSIAN, 2, inp, None)
