@@ -264,7 +264,7 @@ WCE_ELEM wce_parts wce_parts_from_e(double x, double e, double scale)
     p.d_err = e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
     p.m = 0.0;
-    p.sg_small = e * p.inv_d; /* plain value (the pair evaluation divides by 1 + e itself) */
+    p.sg_small = e / p.d;
     p.scale = scale;
     p.pos = !(x < 0.0);
     return p;
@@ -277,6 +277,9 @@ WCE_ELEM wce_parts wce_parts_of(double x)
     wce_parts p = wce_parts_from_e(
         x, wce_exp_nonpositive((far ? WCE_FAR_C : 0.0) - fabs(x), far ? WCE_FAR_DELTA : 0.0),
         far ? 0x1p-256 : 1.0);
+    /* Here sigma(-|x|) serves only the plain value (the pair evaluation divides by 1 + e
+     * itself), so it shares the division that gives inv_d. */
+    p.sg_small = p.e * p.inv_d;
     p.m = wce_log1p_unit(p.e, p.d);
     return p;
 }
@@ -386,12 +389,11 @@ WCE_ELEM double wce_log1p_single(double e)
 }
 
 /* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
- * that small is 0).  sigma(-|x|) = e / (1 + e) from one division; the float32 combinations
- * below take sigma(|x|) as 1 - sigma(-|x|) and need no other. */
+ * that small is 0).  The float32 combinations below need only sigma(-|x|) = e / (1 + e), one
+ * division (they take sigma(|x|) as 1 - sigma(-|x|); the unused 1 / d is dropped). */
 WCE_ELEM wce_parts wce_parts_single(double x)
 {
     wce_parts p = wce_parts_from_e(x, wce_exp_minus_single(fabs(x)), 1.0);
-    p.sg_small = p.e / p.d;
     p.m = wce_log1p_single(p.e);
     return p;
 }
@@ -500,15 +502,14 @@ WCE_ELEM void wce_gradient_hessian_elem_single(double z, double x, double q, dou
 /* The pieces of the gradient and hessian (no log1p) for float32 results from float64 inputs:
  * e^-|x| to 2^-50 (wce_exp_minus_fine), scaled by 2^256 beyond |x| = 512 as in
  * wce_parts_of: e^-(|x| - WCE_FAR_C - WCE_FAR_DELTA), where |x| - WCE_FAR_C is exact below
- * |x| = 1024 (beyond, the result is 0 either way); sigma(-|x|) = e / (1 + e) from one
- * division as in wce_parts_single (scaled with e; 1 + e is 1 there). */
+ * |x| = 1024 (beyond, the result is 0 either way); sigma(-|x|) = e / (1 + e) as in
+ * wce_parts_single (scaled with e; 1 + e is 1 there). */
 WCE_ELEM wce_parts wce_parts_wide(double x)
 {
     const int far = fabs(x) > WCE_FAR_FROM;
     wce_parts p = wce_parts_from_e(
         x, wce_exp_minus_fine(fabs(x) - (far ? WCE_FAR_C : 0.0), far ? -WCE_FAR_DELTA : 0.0),
         far ? 0x1p-256 : 1.0);
-    p.sg_small = p.e / p.d;
     return p;
 }
 
