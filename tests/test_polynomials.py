@@ -13,12 +13,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import fit_polynomials  # noqa: E402
 
-HEADER = ROOT / "include" / "wce_c" / "wce.h"
+CORE = ROOT / "include" / "wce_c"
 
 
 def header_coefficients(function, var):
-    """The coefficients of the Horner steps `var = ...` in a function of the header."""
-    text = HEADER.read_text()
+    """The coefficients of the Horner steps `var = ...` in a function of the core headers."""
+    text = "\n".join(h.read_text() for h in sorted(CORE.glob("*.h")))
     start = text.index(f"WCE_ELEM double {function}(")
     body = text[start:text.index("\n}\n", start)]
     # "double Q = c;" then "Q = WCE_MADD(Q, r, c);" (c possibly negative)
@@ -29,19 +29,19 @@ def header_coefficients(function, var):
 
 def test_exp_coefficients_are_the_fitted_ones():
     fitted = fit_polynomials.exp_minus_coefficients()
-    assert header_coefficients("wce_exp_minus_single", "R") == fitted
+    assert header_coefficients("wce_exp_minus_f32", "R") == fitted
     assert fitted[-1] == -1.0  # so that e^-0 = 1 + 0 R(0) is exactly 1
 
 
 def test_fine_exp_coefficients_are_the_fitted_ones():
-    assert (header_coefficients("wce_exp_minus_fine", "R")
+    assert (header_coefficients("wce_exp_minus_f64_to_f32", "R")
             == fit_polynomials.exp_minus_coefficients(fit_polynomials.EXP_FINE_DEGREE))
 
 
 def test_float64_grade_coefficients_are_the_fitted_ones():
-    assert (header_coefficients("wce_exp_nonpositive", "p")
+    assert (header_coefficients("wce_exp_minus_f64", "p")
             == fit_polynomials.exp_coefficients())
-    assert header_coefficients("wce_log1p_unit", "R") == fit_polynomials.log_atanh_coefficients()
+    assert header_coefficients("wce_log1p_f64", "R") == fit_polynomials.log_atanh_coefficients()
 
 
 def test_float64_grade_fits_within_the_stated_error():
@@ -51,7 +51,7 @@ def test_float64_grade_fits_within_the_stated_error():
 
 
 def test_log1p_coefficients_are_the_fitted_ones():
-    assert header_coefficients("wce_log1p_single", "G") == fit_polynomials.log1p_coefficients()
+    assert header_coefficients("wce_log1p_f32", "G") == fit_polynomials.log1p_coefficients()
 
 
 def test_pieces_within_the_stated_error():

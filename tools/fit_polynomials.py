@@ -2,8 +2,8 @@
 
     python tools/fit_polynomials.py
 
-prints the coefficients of wce_exp_minus_single and wce_exp_minus_fine (R), wce_log1p_single
-(G) and the float64-grade wce_exp_nonpositive (p) and wce_log1p_unit (R) as C hex literals,
+prints the coefficients of wce_exp_minus_f32 and wce_exp_minus_f64_to_f32 (R), wce_log1p_f32
+(G) and the float64-grade wce_exp_minus_f64 (p) and wce_log1p_f64 (R) as C hex literals,
 highest power first, and the worst relative error of each piece evaluated as the header's
 baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
 once per step), against mpmath at 200 bits on a dense grid.
@@ -23,9 +23,9 @@ import mpmath as mp
 
 EXP_MINUS_DEGREE = 6
 EXP_FINE_DEGREE = 9
-EXP_DOUBLE_DEGREE = 10   # wce_exp_nonpositive (float64 grade)
-LOG_DOUBLE_DEGREE = 7    # wce_log1p_unit (float64 grade)
-# |s| = |f / (2 + f)| <= (sqrt 2 - 1) / (sqrt 2 + 1) in wce_log1p_unit; fit a hair wider
+EXP_DOUBLE_DEGREE = 10   # wce_exp_minus_f64 (float64 grade)
+LOG_DOUBLE_DEGREE = 7    # wce_log1p_f64 (float64 grade)
+# |s| = |f / (2 + f)| <= (sqrt 2 - 1) / (sqrt 2 + 1) in wce_log1p_f64; fit a hair wider
 S_MAX = (math.sqrt(2) - 1) / (math.sqrt(2) + 1) * (1 + 1e-7)
 LOG1P_DEGREE = 11
 # the reduced argument of the exponential reaches ln2/2 plus its rounding; fit a hair wider
@@ -42,7 +42,7 @@ def _fit(f, lo, hi, degree):
 
 
 def exp_minus_coefficients(degree=EXP_MINUS_DEGREE):
-    """R's coefficients for wce_exp_minus_single (EXP_FINE_DEGREE: wce_exp_minus_fine),
+    """R's coefficients for wce_exp_minus_f32 (EXP_FINE_DEGREE: wce_exp_minus_f64_to_f32),
     highest power first: e^-r = 1 + r R(r), exactly 1 at r = 0."""
 
     def f(r):
@@ -52,7 +52,7 @@ def exp_minus_coefficients(degree=EXP_MINUS_DEGREE):
 
 
 def exp_coefficients():
-    """Q's coefficients for wce_exp_nonpositive, highest power first."""
+    """Q's coefficients for wce_exp_minus_f64, highest power first."""
 
     def f(r):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
@@ -61,7 +61,7 @@ def exp_coefficients():
 
 
 def log_atanh_coefficients():
-    """T's coefficients for wce_log1p_unit, highest power first: log(1 + f) = 2 atanh(s) =
+    """T's coefficients for wce_log1p_f64, highest power first: log(1 + f) = 2 atanh(s) =
     2 s + s R(z) with z = s^2 and R(z) = z T(z)."""
 
     def f(z):
@@ -110,18 +110,18 @@ def _horner(coeffs, v):
 
 
 def exp_minus_reduced(r, coeffs):
-    """e^-r as wce_exp_minus_single forms it before the scaling by 2^-k (plain double)."""
+    """e^-r as wce_exp_minus_f32 forms it before the scaling by 2^-k (plain double)."""
     return 1.0 + r * _horner(coeffs, r)
 
 
 def log1p_unit(e, coeffs):
-    """log1p(e) as wce_log1p_single forms it (plain double)."""
+    """log1p(e) as wce_log1p_f32 forms it (plain double)."""
     return e * _horner(coeffs, e)
 
 
 def worst_relative_errors(points=20001):
     """(exp, exp fine, log1p): the worst relative error over an even grid of each interval
-    (exp and exp fine: e^-r as wce_exp_minus_single and wce_exp_minus_fine form it)."""
+    (exp and exp fine: e^-r as wce_exp_minus_f32 and wce_exp_minus_f64_to_f32 form it)."""
     rr = exp_minus_coefficients()
     r_fine = exp_minus_coefficients(EXP_FINE_DEGREE)
     g = log1p_coefficients()
@@ -143,11 +143,11 @@ def worst_relative_errors(points=20001):
 
 
 def main():
-    for name, coeffs in (("R (wce_exp_minus_single)", exp_minus_coefficients()),
-                         ("R (wce_exp_minus_fine)", exp_minus_coefficients(EXP_FINE_DEGREE)),
-                         ("G (wce_log1p_single)", log1p_coefficients()),
-                         ("p (wce_exp_nonpositive)", exp_coefficients()),
-                         ("R (wce_log1p_unit)", log_atanh_coefficients())):
+    for name, coeffs in (("R (wce_exp_minus_f32)", exp_minus_coefficients()),
+                         ("R (wce_exp_minus_f64_to_f32)", exp_minus_coefficients(EXP_FINE_DEGREE)),
+                         ("G (wce_log1p_f32)", log1p_coefficients()),
+                         ("p (wce_exp_minus_f64)", exp_coefficients()),
+                         ("R (wce_log1p_f64)", log_atanh_coefficients())):
         print(f"{name}, highest power first:")
         for c in coeffs:
             print(f"    {c.hex()}")

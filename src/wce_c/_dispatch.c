@@ -1,7 +1,12 @@
-/* Which instruction-set levels were built, and which this CPU runs (see _dispatch.h). */
+/* Which instruction-set levels were built, and which this CPU runs; what each kernel
+ * computes (see _dispatch.h). */
 #include "_dispatch.h"
 
 #include <stddef.h>
+
+#define WCE_INFO(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS) {#QUANTITY, #TYPES, OUTPUTS},
+const wce_kernel_info wce_kernel_infos[WCE_KERNEL_COUNT] = {WCE_KERNEL_LIST(WCE_INFO)};
+#undef WCE_INFO
 
 int wce_simd_built(int level)
 {

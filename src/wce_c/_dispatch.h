@@ -1,43 +1,48 @@
 /*
- * Instruction-set dispatch of the kernels in include/wce_c/wce.h.
+ * Instruction-set dispatch of the kernels of include/wce_c/kernels.h.
  *
  * _simd_variant.c is compiled once per instruction-set level (baseline x86-64 or the
  * platform's default, x86-64-v3 with AVX2 and FMA, x86-64-v4 with AVX-512), each copy
- * exporting a table of its kernels; _dispatch.c picks one table at import from a CPU check.
- * The levels with FMA give the same bits; baseline can differ in the last bit of rare
- * elements (see WCE_MADD in wce.h).
+ * exporting a table of its kernels; _dispatch.c picks one table from a CPU check.  The
+ * tables, the kernel numbers and the names the extension looks kernels up by all expand
+ * WCE_KERNEL_LIST, so no order is kept by hand.  The levels with FMA give the same bits;
+ * baseline can differ in the last bit of rare elements (see WCE_MADD in wce_c/config.h).
  */
 #ifndef WCE_C_DISPATCH_H
 #define WCE_C_DISPATCH_H
 
 #include <stdint.h>
 
-typedef void (*wce_k1_f64)(int64_t, int64_t, const double *, const double *, const double *,
-                           int64_t, const double *, int64_t, double *);
-typedef void (*wce_k1_f32)(int64_t, int64_t, const float *, const float *, const float *,
-                           int64_t, const float *, int64_t, float *);
-typedef void (*wce_k2_f64)(int64_t, int64_t, const double *, const double *, const double *,
-                           int64_t, const double *, int64_t, double *, double *);
-typedef void (*wce_k2_f32)(int64_t, int64_t, const float *, const float *, const float *,
-                           int64_t, const float *, int64_t, float *, float *);
-typedef void (*wce_k2_f64_f32)(int64_t, int64_t, const double *, const double *,
-                               const double *, int64_t, const double *, int64_t, float *,
-                               float *);
-typedef double (*wce_bsum_f64)(int64_t, int64_t, const double *, const double *,
-                               const double *, int64_t, const double *, int64_t);
-typedef double (*wce_bsum_f32)(int64_t, int64_t, const float *, const float *, const float *,
-                               int64_t, const float *, int64_t);
+#include "wce_c/kernels.h"
 
-/* Index order of one[] and two[]: the quantity numbers of the Cython layer. */
+/* Every kernel behind one signature: element types come from the kernel's entry in the
+ * list, and out2 is ignored by the kernels with one output. */
+typedef void (*wce_kernel_fn)(int64_t start, int64_t stop, const void *z, const void *x,
+                              const void *q, int64_t q_len, const void *w, int64_t w_len,
+                              void *out1, void *out2);
+typedef double (*wce_block_sum_fn)(int64_t start, int64_t stop, const void *z, const void *x,
+                                   const void *q, int64_t q_len, const void *w,
+                                   int64_t w_len);
+
+/* WCE_KERNEL_wce_loss_f64, ...: the kernel numbers, in the list's order. */
+#define WCE_KERNEL_NUMBER(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS) \
+    WCE_KERNEL_##QUANTITY##_##TYPES,
+enum { WCE_KERNEL_LIST(WCE_KERNEL_NUMBER) WCE_KERNEL_COUNT };
+#undef WCE_KERNEL_NUMBER
+
+typedef struct {
+    const char *quantity; /* "loss", "gradient_hessian", ... */
+    const char *types;    /* "f64", "f32", "f64_to_f32", "f32_in_f64" */
+    int outputs;          /* 1 or 2 */
+} wce_kernel_info;
+
+extern const wce_kernel_info wce_kernel_infos[WCE_KERNEL_COUNT];
+
 typedef struct {
     const char *name;
-    wce_k1_f64 one_f64[4]; /* loss, gradient, hessian, label gradient */
-    wce_k1_f32 one_f32[4];
-    wce_k2_f64 two_f64[2]; /* loss + gradient, gradient + hessian */
-    wce_k2_f32 two_f32[2];
-    wce_k2_f64_f32 gradient_hessian_f64_to_f32;
-    wce_bsum_f64 block_sum_f64;
-    wce_bsum_f32 block_sum_f32;
+    wce_kernel_fn kernel[WCE_KERNEL_COUNT];
+    wce_block_sum_fn block_sum_f64;
+    wce_block_sum_fn block_sum_f32;
 } wce_kernel_table;
 
 const wce_kernel_table *wce_table_baseline(void);

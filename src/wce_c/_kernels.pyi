@@ -3,11 +3,9 @@ from typing import List, Optional, Tuple, Union
 
 import numpy as np
 
-LOSS: int
-GRADIENT: int
-HESSIAN: int
-LABEL_GRADIENT: int
-LOSS_GRADIENT: int
+QUANTITIES: Tuple[str, ...]
+OUTPUTS: Tuple[int, ...]
+TYPES: Tuple[str, ...]
 GRADIENT_HESSIAN: int
 CHUNK: int
 SUM_BLOCK: int

@@ -6,7 +6,7 @@ to threads, the Python front layer in ``_api.py`` checks, casts and allocates). 
 here expects inputs that the front layer has already validated: flat C-contiguous arrays of
 one compute dtype, ``x.shape[0] > 0``, ``q`` not empty, ``w`` empty when there is no sample
 weight, and an output that overlaps no input.  The thread count arrives decided
-(``_threads.resolve_threads``); 1 means no parallel region at all.
+(``_threads.threads_for``); 1 means no parallel region at all.
 
 Elementwise work is split in one equal share per thread (no element depends on another, so
 the split cannot change a bit); sums go by fixed blocks of ``WCE_SUM_BLOCK`` elements and a
@@ -42,15 +42,6 @@ ctypedef fused real:
     float
     double
 
-# Quantities (the front layer passes these numbers).
-cpdef enum:
-    LOSS = 0
-    GRADIENT = 1
-    HESSIAN = 2
-    LABEL_GRADIENT = 3
-    LOSS_GRADIENT = 4
-    GRADIENT_HESSIAN = 5
-
 # Smallest share of an elementwise call that one thread takes.
 cdef enum:
     CHUNK_MIN = 4096
@@ -69,35 +60,73 @@ def core_version():
 
 
 cdef extern from "_dispatch.h" nogil:
-    ctypedef void (*wce_k1_f64)(int64_t, int64_t, const double *, const double *,
-                                const double *, int64_t, const double *, int64_t, double *)
-    ctypedef void (*wce_k1_f32)(int64_t, int64_t, const float *, const float *,
-                                const float *, int64_t, const float *, int64_t, float *)
-    ctypedef void (*wce_k2_f64)(int64_t, int64_t, const double *, const double *,
-                                const double *, int64_t, const double *, int64_t, double *,
-                                double *)
-    ctypedef void (*wce_k2_f32)(int64_t, int64_t, const float *, const float *,
-                                const float *, int64_t, const float *, int64_t, float *,
-                                float *)
-    ctypedef void (*wce_k2_f64_f32)(int64_t, int64_t, const double *, const double *,
-                                    const double *, int64_t, const double *, int64_t,
-                                    float *, float *)
-    ctypedef double (*wce_bsum_f64)(int64_t, int64_t, const double *, const double *,
-                                    const double *, int64_t, const double *, int64_t)
-    ctypedef double (*wce_bsum_f32)(int64_t, int64_t, const float *, const float *,
-                                    const float *, int64_t, const float *, int64_t)
+    ctypedef void (*wce_kernel_fn)(int64_t, int64_t, const void *, const void *,
+                                   const void *, int64_t, const void *, int64_t, void *,
+                                   void *)
+    ctypedef double (*wce_block_sum_fn)(int64_t, int64_t, const void *, const void *,
+                                        const void *, int64_t, const void *, int64_t)
+    enum: WCE_KERNEL_COUNT
+    ctypedef struct wce_kernel_info:
+        const char *quantity
+        const char *types
+        int outputs
+    const wce_kernel_info wce_kernel_infos[]
     ctypedef struct wce_kernel_table:
         const char *name
-        wce_k1_f64 one_f64[4]
-        wce_k1_f32 one_f32[4]
-        wce_k2_f64 two_f64[2]
-        wce_k2_f32 two_f32[2]
-        wce_k2_f64_f32 gradient_hessian_f64_to_f32
-        wce_bsum_f64 block_sum_f64
-        wce_bsum_f32 block_sum_f32
+        wce_kernel_fn kernel[1]  # WCE_KERNEL_COUNT entries, indexed by kernel number
+        wce_block_sum_fn block_sum_f64
+        wce_block_sum_fn block_sum_f32
     int wce_simd_built(int level)
     int wce_simd_supported(int level)
     const wce_kernel_table *wce_simd_table(int level)
+
+
+# Element types of a call, the kernel list's TYPES names: float32 in and out, float64 in and
+# out, float64 in and float32 out.
+TYPES = ("f32", "f64", "f64_to_f32")
+cdef enum:
+    TYPES_F32 = 0
+    TYPES_F64 = 1
+    TYPES_F64_TO_F32 = 2
+    N_TYPES = 3
+
+# The quantities, numbered in the order of the C core's kernel list (WCE_KERNEL_LIST), with
+# their number of outputs; the kernel of (quantity, types) is looked up in _kernel_of.
+cdef int _kernel_of[N_TYPES][WCE_KERNEL_COUNT]
+cdef int _n_outputs[WCE_KERNEL_COUNT]
+cdef int _n_quantities = 0
+
+
+def _quantities():
+    global _n_quantities
+    names, outputs = [], []
+    cdef int k, t
+    for t in range(N_TYPES):
+        for k in range(WCE_KERNEL_COUNT):
+            _kernel_of[t][k] = -1
+    for k in range(WCE_KERNEL_COUNT):
+        quantity = wce_kernel_infos[k].quantity.decode()
+        types = wce_kernel_infos[k].types.decode()
+        if quantity not in names:
+            _n_outputs[len(names)] = wce_kernel_infos[k].outputs
+            names.append(quantity)
+            outputs.append(wce_kernel_infos[k].outputs)
+        if types in TYPES:
+            _kernel_of[TYPES.index(types)][names.index(quantity)] = k
+    _n_quantities = len(names)
+    return tuple(names), tuple(outputs)
+
+
+cdef int _check_kernel(int kind, int types) except -1:
+    if not (0 <= kind < _n_quantities) or _kernel_of[types][kind] < 0:
+        raise ValueError(f"no kernel for quantity {kind} with element types {TYPES[types]}")
+    return 0
+
+
+QUANTITIES, OUTPUTS = _quantities()
+"""Quantity names in the kernel list's order, and how many arrays each gives."""
+GRADIENT_HESSIAN = QUANTITIES.index("gradient_hessian")
+cdef int _GRADIENT_HESSIAN = GRADIENT_HESSIAN
 
 
 # Instruction-set levels, in order.  The table in use is chosen once at import (the widest
@@ -131,43 +160,11 @@ def simd_level():
     return SIMD_LEVELS[_level]
 
 
-# Element types of a call: float32 in and out, float64 in and out, float64 in and float32
-# out (gradient + hessian only).
-cdef enum:
-    TYPES_F32 = 0
-    TYPES_F64 = 1
-    TYPES_F64_TO_F32 = 2
-
-
-cdef inline void _range(int kind, int types, int64_t start, int64_t stop,
-                        const void *z, const void *x, const void *q, int64_t q_len,
-                        const void *w, int64_t w_len, void *o1, void *o2) noexcept nogil:
-    """One chunk of one quantity, through the table of the instruction-set level in use."""
-    if types == TYPES_F32:
-        if kind < LOSS_GRADIENT:
-            _table.one_f32[kind](start, stop, <const float *> z, <const float *> x,
-                                 <const float *> q, q_len, <const float *> w, w_len,
-                                 <float *> o1)
-        else:
-            _table.two_f32[kind - LOSS_GRADIENT](start, stop, <const float *> z,
-                                                 <const float *> x, <const float *> q, q_len,
-                                                 <const float *> w, w_len, <float *> o1,
-                                                 <float *> o2)
-    elif types == TYPES_F64:
-        if kind < LOSS_GRADIENT:
-            _table.one_f64[kind](start, stop, <const double *> z, <const double *> x,
-                                 <const double *> q, q_len, <const double *> w, w_len,
-                                 <double *> o1)
-        else:
-            _table.two_f64[kind - LOSS_GRADIENT](start, stop, <const double *> z,
-                                                 <const double *> x, <const double *> q,
-                                                 q_len, <const double *> w, w_len,
-                                                 <double *> o1, <double *> o2)
-    else:
-        _table.gradient_hessian_f64_to_f32(start, stop, <const double *> z,
-                                           <const double *> x, <const double *> q, q_len,
-                                           <const double *> w, w_len, <float *> o1,
-                                           <float *> o2)
+cdef inline void _kernel_range(int kernel, int64_t start, int64_t stop, const void *z,
+                               const void *x, const void *q, int64_t q_len, const void *w,
+                               int64_t w_len, void *o1, void *o2) noexcept nogil:
+    """One chunk of one kernel, through the table of the instruction-set level in use."""
+    _table.kernel[kernel](start, stop, z, x, q, q_len, w, w_len, o1, o2)
 
 
 cdef inline int64_t _block_end(int64_t start, int64_t size, int64_t n) noexcept nogil:
@@ -184,20 +181,21 @@ cdef inline int64_t _share(int64_t n, int n_threads) noexcept nogil:
     return chunk if chunk > CHUNK_MIN else CHUNK_MIN
 
 
-cdef void _run(int kind, int types, int64_t n, int n_threads, const void *z, const void *x,
-               const void *q, int64_t q_len, const void *w, int64_t w_len, void *o1,
-               void *o2) noexcept nogil:
-    """Every element of one quantity: one range on one thread, or one share per thread."""
+cdef void _compute_all(int kind, int types, int64_t n, int n_threads, const void *z,
+                       const void *x, const void *q, int64_t q_len, const void *w,
+                       int64_t w_len, void *o1, void *o2) noexcept nogil:
+    """Every element of quantity ``kind``: one range on one thread, or one share per thread."""
+    cdef int kernel = _kernel_of[types][kind]
     cdef int64_t chunk = _share(n, n_threads)
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
     cdef int64_t c, start
     if n_threads <= 1 or n_chunks <= 1:
-        _range(kind, types, 0, n, z, x, q, q_len, w, w_len, o1, o2)
+        _kernel_range(kernel, 0, n, z, x, q, q_len, w, w_len, o1, o2)
     else:
         for c in prange(n_chunks, schedule='static', num_threads=n_threads):
             start = c * chunk
-            _range(kind, types, start, _block_end(start, chunk, n), z, x, q, q_len, w, w_len,
-                   o1, o2)
+            _kernel_range(kernel, start, _block_end(start, chunk, n), z, x, q, q_len, w,
+                          w_len, o1, o2)
 
 
 def elementwise(int kind,
@@ -215,8 +213,10 @@ def elementwise(int kind,
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef real *o2 = &out2[0] if out2.shape[0] > 0 else NULL
     cdef int types = TYPES_F32 if real is float else TYPES_F64
+    _check_kernel(kind, types)
     with nogil:
-        _run(kind, types, n, n_threads, &z[0], &x[0], &q[0], q_len, wp, w_len, &out1[0], o2)
+        _compute_all(kind, types, n, n_threads, &z[0], &x[0], &q[0], q_len, wp, w_len,
+                     &out1[0], o2)
 
 
 def gradient_hessian_to_float32(const double[::1] z,   # IN  labels
@@ -232,8 +232,8 @@ def gradient_hessian_to_float32(const double[::1] z,   # IN  labels
     cdef int64_t w_len = w.shape[0]
     cdef const double *wp = &w[0] if w_len > 0 else NULL
     with nogil:
-        _run(GRADIENT_HESSIAN, TYPES_F64_TO_F32, n, n_threads, &z[0], &x[0], &q[0], q_len, wp,
-             w_len, &grad[0], &hess[0])
+        _compute_all(_GRADIENT_HESSIAN, TYPES_F64_TO_F32, n, n_threads, &z[0], &x[0], &q[0],
+                     q_len, wp, w_len, &grad[0], &hess[0])
 
 
 cdef inline double _block_sum(int64_t start, int64_t stop, const real *z, const real *x,
@@ -264,6 +264,8 @@ def loss_sum(const real[::1] z,      # IN
     cdef double total
     cdef double *partial
     cdef wce_sum_tree tree
+    if n == 0:
+        return 0.0
     partial = <double *> malloc(n_blocks * sizeof(double))
     if partial == NULL:
         raise MemoryError("cannot allocate the partial sums of the loss")
@@ -358,6 +360,8 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     dtype, shape and layout that overlaps nothing; checked and computed here in C on
     ``n_threads`` threads (decided by the caller for this size).  With ``out`` the result is
     ``out`` itself (the two arrays, for a pair)."""
+    if not 0 <= kind < _n_quantities:
+        raise ValueError(f"no quantity {kind}")
     if type(logits) is not cnp.ndarray or type(labels) is not cnp.ndarray:
         return None
     cdef cnp.ndarray x = <cnp.ndarray> logits
@@ -404,9 +408,9 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef cnp.ndarray out2 = None
     if out is None:
         out1 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
-        if kind >= LOSS_GRADIENT:
+        if _n_outputs[kind] == 2:
             out2 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
-    elif kind < LOSS_GRADIENT:
+    elif _n_outputs[kind] == 1:
         out1 = _fast_out(out, x, typenum, cnp.PyArray_DATA(z), wp)
         if out1 is None:
             return None
@@ -423,7 +427,7 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef bint f64 = typenum == cnp.NPY_DOUBLE
     cdef const void *qp = <const void *> &q if f64 else <const void *> &qf
     with nogil:
-        _run(kind, TYPES_F64 if f64 else TYPES_F32, n, n_threads, cnp.PyArray_DATA(z),
+        _compute_all(kind, TYPES_F64 if f64 else TYPES_F32, n, n_threads, cnp.PyArray_DATA(z),
              cnp.PyArray_DATA(x), qp, 1, wp, n, o1, o2)
     if out2 is not None:
         return out1, out2

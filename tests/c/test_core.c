@@ -66,7 +66,7 @@ static void test_exponentials(void)
     for (i = 0; i <= 2000000; ++i) {
         const double a = 708.0 * i / 2000000.0;
         const long double ref = expl(-(long double)a);
-        const double s = wce_exp_minus_single(a), f = wce_exp_minus_fine(a, 0.0);
+        const double s = wce_exp_minus_f32(a), f = wce_exp_minus_f64_to_f32(a, 0.0);
         const double es = (double)fabsl((s - ref) / ref), ef = (double)fabsl((f - ref) / ref);
         if (es > worst_single) worst_single = es;
         if (ef > worst_fine) worst_fine = ef;
@@ -76,7 +76,7 @@ static void test_exponentials(void)
         const double pts[2] = {nextafter(mid, 0.0), nextafter(mid, 1e9)};
         for (i = 0; i < 2; ++i) {
             const long double ref = expl(-(long double)pts[i]);
-            const double s = wce_exp_minus_single(pts[i]), f = wce_exp_minus_fine(pts[i], 0.0);
+            const double s = wce_exp_minus_f32(pts[i]), f = wce_exp_minus_f64_to_f32(pts[i], 0.0);
             const double es = (double)fabsl((s - ref) / ref), ef = (double)fabsl((f - ref) / ref);
             if (pts[i] <= 708.0 && es > worst_single) worst_single = es;
             if (pts[i] <= 708.0 && ef > worst_fine) worst_fine = ef;
@@ -85,21 +85,21 @@ static void test_exponentials(void)
     for (i = 1; i <= 1000; ++i) { /* the correction delta joins the reduced argument */
         const double a = 0.7 * i, delta = 1.25e-14;
         const long double ref = expl(-((long double)a + (long double)delta));
-        const double f = wce_exp_minus_fine(a, delta);
+        const double f = wce_exp_minus_f64_to_f32(a, delta);
         const double ef = (double)fabsl((f - ref) / ref);
         if (a <= 708.0 && ef > worst_delta) worst_delta = ef;
     }
-    CHECK(worst_single < 0x1p-33, "wce_exp_minus_single: relative error %.3g", worst_single);
+    CHECK(worst_single < 0x1p-33, "wce_exp_minus_f32: relative error %.3g", worst_single);
     if (LDBL_MANT_DIG >= 64) { /* long double must be finer than double to judge 2^-50 */
-        CHECK(worst_fine < 0x1p-50, "wce_exp_minus_fine: relative error %.3g", worst_fine);
-        CHECK(worst_delta < 0x1p-50, "wce_exp_minus_fine with delta: %.3g", worst_delta);
+        CHECK(worst_fine < 0x1p-50, "wce_exp_minus_f64_to_f32: relative error %.3g", worst_fine);
+        CHECK(worst_delta < 0x1p-50, "wce_exp_minus_f64_to_f32 with delta: %.3g", worst_delta);
     }
-    CHECK(wce_exp_minus_single(0.0) == 1.0 && wce_exp_minus_fine(0.0, 0.0) == 1.0,
+    CHECK(wce_exp_minus_f32(0.0) == 1.0 && wce_exp_minus_f64_to_f32(0.0, 0.0) == 1.0,
           "e^0 is not exactly 1");
-    CHECK(wce_exp_minus_single(708.5) == 0.0 && wce_exp_minus_fine(1e300, 0.0) == 0.0 &&
-              wce_exp_minus_single(INFINITY) == 0.0,
+    CHECK(wce_exp_minus_f32(708.5) == 0.0 && wce_exp_minus_f64_to_f32(1e300, 0.0) == 0.0 &&
+              wce_exp_minus_f32(INFINITY) == 0.0,
           "e^-a beyond 708 is not 0");
-    CHECK(isnan(wce_exp_minus_single(NAN)) && isnan(wce_exp_minus_fine(NAN, 0.0)),
+    CHECK(isnan(wce_exp_minus_f32(NAN)) && isnan(wce_exp_minus_f64_to_f32(NAN, 0.0)),
           "NaN not kept");
     printf("exponentials: worst relative error 2^%.2f (float32 grade), 2^%.2f (fine), "
            "2^%.2f (fine, with delta)\n",

@@ -1,0 +1,215 @@
+/*
+ * wce_c/kernels.h -- the array kernels: index ranges of flat arrays, periodic
+ * pos_weight and sample weight, one list of every kernel.
+ */
+#ifndef WCE_C_KERNELS_H
+#define WCE_C_KERNELS_H
+
+#include "config.h"
+#include "elem_f32.h"
+#include "elem_f64.h"
+
+WCE_BEGIN_DECLS
+
+/* ---------------------------------------------------------------------------------------
+ * Stretches: runs of indices over which q and w are each constant or contiguous.
+ * ------------------------------------------------------------------------------------- */
+
+/* Expands LOOP(args..., QI, WI) once per (q constant / contiguous) x (w none / constant /
+ * contiguous), QI and WI naming element i's pos_weight and sample weight, so that no inner
+ * loop carries a stride or a test.  Expects n, i, q, q_inc, w, w_inc in scope. */
+#define WCE_STRETCH_VARIANTS(LOOP, ...)                                                      \
+    do {                                                                                     \
+        const double q0_ = (double)q[0];                                                     \
+        if (w == NULL) {                                                                     \
+            if (q_inc) { LOOP(__VA_ARGS__, (double)q[i], 1.0); }                             \
+            else { LOOP(__VA_ARGS__, q0_, 1.0); }                                            \
+        } else if (w_inc) {                                                                  \
+            if (q_inc) { LOOP(__VA_ARGS__, (double)q[i], (double)w[i]); }                    \
+            else { LOOP(__VA_ARGS__, q0_, (double)w[i]); }                                   \
+        } else {                                                                             \
+            const double w0_ = (double)w[0];                                                 \
+            if (q_inc) { LOOP(__VA_ARGS__, (double)q[i], w0_); }                             \
+            else { LOOP(__VA_ARGS__, q0_, w0_); }                                            \
+        }                                                                                    \
+    } while (0)
+
+#define WCE_LOOP1(ELEM, TO, QI, WI)                                                          \
+    for (i = 0; i < n; ++i) out[i] = (TO)ELEM((double)z[i], (double)x[i], QI, WI)
+
+#define WCE_LOOP2(ELEM, TO, QI, WI)                                                          \
+    for (i = 0; i < n; ++i) {                                                                \
+        double r1_, r2_;                                                                     \
+        ELEM((double)z[i], (double)x[i], QI, WI, &r1_, &r2_);                                \
+        out1[i] = (TO)r1_;                                                                   \
+        out2[i] = (TO)r2_;                                                                   \
+    }
+
+/* Where the stretch that starts at index i ends, and where q and w stand in it. */
+typedef struct { int64_t len, jq, jw; } wce_stretch;
+
+static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, const void *w,
+                                   int64_t w_len)
+{
+    wce_stretch r;
+    r.len = stop - i;
+    r.jq = 0;
+    r.jw = 0;
+    if (q_len > 1) {
+        r.jq = i % q_len;
+        if (q_len - r.jq < r.len) r.len = q_len - r.jq;
+    }
+    if (w != NULL && w_len > 1) {
+        r.jw = i % w_len;
+        if (w_len - r.jw < r.len) r.len = w_len - r.jw;
+    }
+    return r;
+}
+
+/* The definitions behind the list below: NAME_stretch is one stretch with its inner loop,
+ * NAME_range a range from start (out_start at element start's output), NAME the public
+ * kernel. */
+#define WCE_DEFINE_KERNEL1(NAME, ELEM, TI, TO)                                               \
+    static inline void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
+                                  const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
+                                  int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
+                                  TO *WCE_RESTRICT out)                                      \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        WCE_STRETCH_VARIANTS(WCE_LOOP1, ELEM, TO);                                               \
+    }                                                                                        \
+    /* out_start points at the output of element start. */                                   \
+    static inline void NAME##_range(int64_t start, int64_t stop, const TI *z, const TI *x,   \
+                                    const TI *q, int64_t q_len, const TI *w, int64_t w_len,  \
+                                    TO *out_start)                                           \
+    {                                                                                        \
+        int64_t i = start;                                                                   \
+        while (i < stop) {                                                                   \
+            const wce_stretch r = wce_next_stretch(i, stop, q_len, w, w_len);                        \
+            NAME##_stretch(r.len, z + i, x + i, q + r.jq, q_len > 1, w ? w + r.jw : NULL,        \
+                       w_len > 1, out_start + (i - start));                                  \
+            i += r.len;                                                                      \
+        }                                                                                    \
+    }                                                                                        \
+    static inline void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
+                            const TI *q, int64_t q_len, const TI *w, int64_t w_len, TO *out) \
+    {                                                                                        \
+        if (start < stop) NAME##_range(start, stop, z, x, q, q_len, w, w_len, out + start);  \
+    }
+
+#define WCE_DEFINE_KERNEL2(NAME, ELEM, TI, TO)                                               \
+    static inline void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
+                                  const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
+                                  int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
+                                  TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)              \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        WCE_STRETCH_VARIANTS(WCE_LOOP2, ELEM, TO);                                               \
+    }                                                                                        \
+    static inline void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
+                            const TI *q, int64_t q_len, const TI *w, int64_t w_len,          \
+                            TO *out1, TO *out2)                                              \
+    {                                                                                        \
+        int64_t i = start;                                                                   \
+        while (i < stop) {                                                                   \
+            const wce_stretch r = wce_next_stretch(i, stop, q_len, w, w_len);                        \
+            NAME##_stretch(r.len, z + i, x + i, q + r.jq, q_len > 1, w ? w + r.jw : NULL,        \
+                       w_len > 1, out1 + i, out2 + i);                                       \
+            i += r.len;                                                                      \
+        }                                                                                    \
+    }
+
+/* ---------------------------------------------------------------------------------------
+ * The list of kernels: X(QUANTITY, TYPES, ELEMENT FUNCTION, INPUT TYPE, OUTPUT TYPE, OUTPUTS)
+ * defines wce_QUANTITY_TYPES.  Everything that enumerates kernels (the definitions below,
+ * the per-level dispatch tables of the Python extension, the names it looks kernels up by)
+ * expands this one list; adding a quantity is one line here, its element function, and
+ * its prototype below.
+ * ------------------------------------------------------------------------------------- */
+#define WCE_KERNEL_LIST(X)                                                                   \
+    X(loss, f64, wce_loss_elem_f64, double, double, 1)                                       \
+    X(loss, f32, wce_loss_elem_f32, float, float, 1)                                         \
+    X(gradient, f64, wce_gradient_elem_f64, double, double, 1)                               \
+    X(gradient, f32, wce_gradient_elem_f32, float, float, 1)                                 \
+    X(hessian, f64, wce_hessian_elem_f64, double, double, 1)                                 \
+    X(hessian, f32, wce_hessian_elem_f32, float, float, 1)                                   \
+    X(label_gradient, f64, wce_label_gradient_elem_f64, double, double, 1)                   \
+    X(label_gradient, f32, wce_label_gradient_elem_f32, float, float, 1)                     \
+    X(loss_gradient, f64, wce_loss_gradient_elem_f64, double, double, 2)                     \
+    X(loss_gradient, f32, wce_loss_gradient_elem_f32, float, float, 2)                       \
+    X(gradient_hessian, f64, wce_gradient_hessian_elem_f64, double, double, 2)               \
+    X(gradient_hessian, f32, wce_gradient_hessian_elem_f32, float, float, 2)                 \
+    X(gradient_hessian, f64_to_f32, wce_gradient_hessian_elem_f64_to_f32, double, float, 2) \
+    X(loss, f32_in_f64, wce_loss_elem_f32, float, double, 1)
+
+/* The public kernels.  Element i of out (out1, out2), for start <= i < stop, receives the
+ * quantity at (z[i], x[i], q[i % q_len], w[i % w_len]).  Requirements: q_len >= 1;
+ * w_len >= 1 unless w == NULL; no output may overlap an input or the other output (the
+ * pointers are restrict).  The _f32 kernels compute from float32-grade pieces in double and
+ * round once to float; the _f64 kernels combine float64-grade pieces in double-double. */
+static inline void wce_loss_f64(int64_t start, int64_t stop, const double *z, const double *x,
+                                const double *q, int64_t q_len, const double *w,
+                                int64_t w_len, double *out);
+static inline void wce_loss_f32(int64_t start, int64_t stop, const float *z, const float *x,
+                                const float *q, int64_t q_len, const float *w, int64_t w_len,
+                                float *out);
+static inline void wce_gradient_f64(int64_t start, int64_t stop, const double *z,
+                                    const double *x, const double *q, int64_t q_len,
+                                    const double *w, int64_t w_len, double *out);
+static inline void wce_gradient_f32(int64_t start, int64_t stop, const float *z,
+                                    const float *x, const float *q, int64_t q_len,
+                                    const float *w, int64_t w_len, float *out);
+static inline void wce_hessian_f64(int64_t start, int64_t stop, const double *z,
+                                   const double *x, const double *q, int64_t q_len,
+                                   const double *w, int64_t w_len, double *out);
+static inline void wce_hessian_f32(int64_t start, int64_t stop, const float *z,
+                                   const float *x, const float *q, int64_t q_len,
+                                   const float *w, int64_t w_len, float *out);
+/* dL/dz, for learned or distilled soft labels. */
+static inline void wce_label_gradient_f64(int64_t start, int64_t stop, const double *z,
+                                          const double *x, const double *q, int64_t q_len,
+                                          const double *w, int64_t w_len, double *out);
+static inline void wce_label_gradient_f32(int64_t start, int64_t stop, const float *z,
+                                          const float *x, const float *q, int64_t q_len,
+                                          const float *w, int64_t w_len, float *out);
+/* Fused pairs: one exp and one log1p per element serve both outputs, bitwise equal to the
+ * separate kernels. */
+static inline void wce_loss_gradient_f64(int64_t start, int64_t stop, const double *z,
+                                         const double *x, const double *q, int64_t q_len,
+                                         const double *w, int64_t w_len, double *loss_out,
+                                         double *grad_out);
+static inline void wce_loss_gradient_f32(int64_t start, int64_t stop, const float *z,
+                                         const float *x, const float *q, int64_t q_len,
+                                         const float *w, int64_t w_len, float *loss_out,
+                                         float *grad_out);
+static inline void wce_gradient_hessian_f64(int64_t start, int64_t stop, const double *z,
+                                            const double *x, const double *q, int64_t q_len,
+                                            const double *w, int64_t w_len, double *grad_out,
+                                            double *hess_out);
+static inline void wce_gradient_hessian_f32(int64_t start, int64_t stop, const float *z,
+                                            const float *x, const float *q, int64_t q_len,
+                                            const float *w, int64_t w_len, float *grad_out,
+                                            float *hess_out);
+/* float64 inputs, gradient and hessian rounded once to float32: for consumers that store
+ * float32 gradients (XGBoost's and LightGBM's gradient pairs).  Computed from the float64
+ * logits as they are (no rounding of the inputs), to about 2^-48 before the one rounding
+ * (see wce_gradient_hessian_elem_f64_to_f32). */
+static inline void wce_gradient_hessian_f64_to_f32(int64_t start, int64_t stop,
+                                                   const double *z, const double *x,
+                                                   const double *q, int64_t q_len,
+                                                   const double *w, int64_t w_len,
+                                                   float *grad_out, float *hess_out);
+/* float32 inputs, the float32 kernel's loss kept in double (before its rounding to float):
+ * what the sum reduction adds up.  Its few units of 2^-53 vanish in a rounding to float. */
+static inline void wce_loss_f32_in_f64(int64_t start, int64_t stop, const float *z,
+                                       const float *x, const float *q, int64_t q_len,
+                                       const float *w, int64_t w_len, double *out);
+
+#define WCE_DEFINE_LISTED(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS)                            \
+    WCE_DEFINE_KERNEL##OUTPUTS(wce_##QUANTITY##_##TYPES, ELEM, TI, TO)
+WCE_KERNEL_LIST(WCE_DEFINE_LISTED)
+#undef WCE_DEFINE_LISTED
+
+WCE_END_DECLS
+
+#endif /* WCE_C_KERNELS_H */
