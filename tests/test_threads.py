@@ -16,17 +16,17 @@ from wce_c import _threads
 def test_none_uses_openmp_default_capped_by_usable_cpus():
     has_omp, _, omp_max = wce_c._kernels.openmp_info()
     expected = min(omp_max, _threads.usable_cpus()) if has_omp else 1
-    assert _threads.resolve_threads(None, 10**7) == expected
+    assert _threads.threads_for(None, 10**7) == expected
 
 
 def test_minus_one_uses_every_usable_cpu_and_k_uses_k():
     has_omp = wce_c._kernels.openmp_info()[0]
-    assert _threads.resolve_threads(-1, 10**7) == (_threads.usable_cpus() if has_omp else 1)
-    assert _threads.resolve_threads(3, 10**7) == (3 if has_omp else 1)
+    assert _threads.threads_for(-1, 10**7) == (_threads.usable_cpus() if has_omp else 1)
+    assert _threads.threads_for(3, 10**7) == (3 if has_omp else 1)
 
 
 def test_small_inputs_run_on_one_thread():
-    assert _threads.resolve_threads(4, _threads.PARALLEL_MIN_SIZE - 1) == 1
+    assert _threads.threads_for(4, _threads.PARALLEL_MIN_SIZE - 1) == 1
 
 
 def test_results_do_not_depend_on_omp_num_threads():

@@ -1,17 +1,6 @@
-"""The public functions: validation, dtype and shape rules, allocation; the kernels do the rest.
-
-Every rule of the API lives here, once:
-
-* compute dtype: float32 when the logits are float32 or float16, else float64; every other
-  input (labels, pos_weight, sample_weight) is cast to it.  Complex, object, string and other
-  non-real dtypes raise TypeError.
-* shapes: labels must have exactly the logits' shape.  pos_weight and sample_weight broadcast
-  to the logits' shape by NumPy's rules but may not enlarge it.  A scalar, or any trailing
-  block of the logits' shape (a per-class vector along the last axis, say), is handed to the
-  kernels as a periodic array without being expanded; other broadcasts are expanded once.
-* values: pos_weight finite and >= 0, sample_weight finite, else ValueError.
-* every check happens before anything is written; ``out`` is never left half-written.
-* dask arrays anywhere make the result a lazy dask array (``_dask.py``).
+"""The public functions: each picks its route (the C fast path, dask, or the general path
+through ``_rules.prepare``), allocates the results and calls the kernels.  The input rules
+themselves live in ``_rules.py``; the thread count is decided in ``_threads.py``.
 """
 
 from __future__ import annotations
@@ -22,9 +11,11 @@ from typing import Optional, Tuple, Union
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _kernels
-from . import _dask, _threads
-from ._threads import resolve_threads, validate_n_threads
+from . import _dask, _kernels, _rules
+from ._rules import Inputs
+from ._threads import threads_for
+
+Floating = Union[np.floating, NDArray[np.floating]]
 
 __all__ = [
     "weighted_cross_entropy_with_logits",
@@ -36,190 +27,7 @@ __all__ = [
     "gradient_hessian",
 ]
 
-_REDUCTIONS = ("none", "sum", "mean")
-
-# A periodic parameter shorter than this is tiled (whole periods) so that the kernels' inner
-# runs stay long; the result is the same since element i still reads q[i % period].
-_MIN_PERIOD = 1024
-
-Floating = Union[np.floating, NDArray[np.floating]]
-
-
-class _Inputs:
-    """Validated inputs, flat, contiguous and of the compute dtype."""
-
-    __slots__ = ("shape", "dtype", "n", "z", "x", "q", "w", "originals", "threads")
-    shape: Tuple[int, ...]
-    dtype: np.dtype
-    n: int
-    z: np.ndarray
-    x: np.ndarray
-    q: np.ndarray
-    w: np.ndarray
-    originals: Tuple[np.ndarray, ...]
-    threads: int
-
-
-# The checks, one function each; the dask path (_dask.py) uses the same ones.
-
-def _check_real_dtype(name: str, dtype) -> None:
-    if np.dtype(dtype).kind not in "biuf":
-        raise TypeError(
-            f"{name} must have a real or bool dtype, got {dtype} "
-            "(complex, object, string and datetime inputs are not supported)"
-        )
-
-
-def _check_same_shape(labels_shape: tuple, logits_shape: tuple) -> None:
-    if labels_shape != logits_shape:
-        raise ValueError(
-            f"labels and logits must have the same shape, got labels of shape {labels_shape} "
-            f"and logits of shape {logits_shape}"
-        )
-
-
-def _check_broadcast(name: str, param_shape: tuple, shape: tuple) -> None:
-    """``param_shape`` broadcasts to the logits' ``shape`` without enlarging it."""
-    try:
-        full = np.broadcast_shapes(param_shape, shape)
-    except ValueError:
-        raise ValueError(
-            f"{name} of shape {param_shape} does not broadcast to the logits' shape {shape}"
-        ) from None
-    if full != shape:
-        raise ValueError(
-            f"{name} of shape {param_shape} would enlarge the logits' shape {shape} to {full}; "
-            "it may broadcast to the logits' shape but not grow it"
-        )
-
-
-def _check_values(name: str, flat: np.ndarray, nonnegative: bool) -> None:
-    """Every element of a flat contiguous array of the compute dtype finite (and >= 0)."""
-    if flat.size and not _kernels.all_finite(flat, nonnegative):
-        need = "finite and >= 0" if nonnegative else "finite"
-        raise ValueError(f"{name} must be {need} (after casting to {flat.dtype})")
-
-
-def _real_array(name: str, value) -> np.ndarray:
-    """``value`` as an array of a real or bool dtype, else TypeError naming ``name``."""
-    if value is None:
-        raise TypeError(f"{name} must be an array-like of real numbers, got None")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as exc:
-        raise TypeError(f"{name} cannot be converted to a numeric array: {exc}") from None
-    _check_real_dtype(name, arr.dtype)
-    return arr
-
-
-def _compute_dtype(logits_dtype) -> np.dtype:
-    if logits_dtype == np.float32 or logits_dtype == np.float16:
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
-
-
-def _flat(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Flat C-order copy in ``dtype``; no copy when already C-contiguous of that dtype."""
-    return np.ascontiguousarray(arr, dtype=dtype).reshape(-1)
-
-
-def _cast(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """``arr`` in ``dtype``; overflow to inf is left for the value checks to report."""
-    if arr.dtype == dtype:
-        return arr
-    with np.errstate(over="ignore", invalid="ignore"):
-        return arr.astype(dtype, copy=False)
-
-
-def _periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool):
-    """Validate a broadcast parameter; return (flat periodic array, the array as given).
-
-    Element i of the flat logits uses element ``i % len(flat)`` of the first."""
-    original = _real_array(name, value)
-    if original.size == 1 and original.ndim <= len(shape):
-        # a single value (a scalar, or an array of ones in its shape) broadcasts to any shape
-        # of at least its rank without growing it
-        flat = np.ascontiguousarray(_cast(original, dtype).reshape(1))
-        _check_values(name, flat, nonnegative)
-        return flat, original
-    _check_broadcast(name, original.shape, shape)
-    arr = _cast(original, dtype)
-    trailing = arr.shape
-    while trailing and trailing[0] == 1:
-        trailing = trailing[1:]
-    n = math.prod(shape)
-    if arr.size == 1:
-        flat = np.ascontiguousarray(arr.reshape(1))
-    elif trailing == shape[len(shape) - len(trailing):]:
-        # A trailing block of the logits' shape: element i of the flat logits uses
-        # element i % period of the flat block (C order), with no expansion.
-        flat = _flat(arr.reshape(trailing), dtype)
-    else:
-        flat = _flat(np.broadcast_to(arr, shape), dtype)
-    _check_values(name, flat, nonnegative)
-    period = flat.size
-    if 1 < period < _MIN_PERIOD and n > period:
-        reps = -(-min(n, _MIN_PERIOD) // period)
-        flat = np.tile(flat, reps)
-    return flat, original
-
-
-def _prepare(labels, logits, pos_weight, sample_weight, n_threads) -> _Inputs:
-    validate_n_threads(n_threads)
-    x = _real_array("logits", logits)
-    z = _real_array("labels", labels)
-    _check_same_shape(z.shape, x.shape)
-    inp = _Inputs()
-    inp.shape = x.shape
-    inp.dtype = _compute_dtype(x.dtype)
-    inp.n = x.size
-    q, q_orig = _periodic("pos_weight", pos_weight, x.shape, inp.dtype, nonnegative=True)
-    if sample_weight is None:
-        w, w_orig = np.empty(0, dtype=inp.dtype), None
-    else:
-        w, w_orig = _periodic("sample_weight", sample_weight, x.shape, inp.dtype, False)
-    inp.q, inp.w = q, w
-    inp.z = _flat(_cast(z, inp.dtype), inp.dtype)
-    inp.x = _flat(x, inp.dtype)
-    inp.originals = tuple(a for a in (z, x, q_orig, w_orig) if a is not None)
-    inp.threads = resolve_threads(n_threads, inp.n)
-    return inp
-
-
-def _check_out(name: str, out, inp: _Inputs) -> None:
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
-    if out.shape != inp.shape:
-        raise ValueError(
-            f"{name} must have the logits' shape {inp.shape}, got shape {out.shape}"
-        )
-    if out.dtype != inp.dtype:
-        raise ValueError(
-            f"{name} must have the compute dtype {inp.dtype}, got dtype {out.dtype}"
-        )
-    if not out.flags.writeable:
-        raise ValueError(f"{name} must be writable, got a read-only array")
-
-
-def _check_outs(out, count: int, inp: _Inputs) -> Tuple[Optional[np.ndarray], ...]:
-    """Validate ``out`` for a function with ``count`` outputs; returns a tuple of them."""
-    if out is None:
-        return (None,) * count
-    if count == 1:
-        _check_out("out", out, inp)
-        return (out,)
-    if not isinstance(out, tuple) or len(out) != count:
-        raise TypeError(f"out must be a tuple of {count} numpy.ndarrays or None")
-    for k, o in enumerate(out):
-        _check_out(f"out[{k}]", o, inp)
-    for a in range(count):
-        for b in range(a + 1, count):
-            if np.may_share_memory(out[a], out[b]):
-                raise ValueError(f"out[{a}] and out[{b}] must not overlap")
-    return out
-
-
-def _buffer(out: Optional[np.ndarray], inp: _Inputs) -> np.ndarray:
+def _buffer(out: Optional[np.ndarray], inp: Inputs) -> np.ndarray:
     """Where the kernel writes: ``out`` itself when it is C-contiguous and overlaps no input,
     else a fresh flat array (copied into ``out`` afterwards)."""
     if (
@@ -231,7 +39,7 @@ def _buffer(out: Optional[np.ndarray], inp: _Inputs) -> np.ndarray:
     return np.empty(inp.n, dtype=inp.dtype)
 
 
-def _finish(buf: np.ndarray, out: Optional[np.ndarray], inp: _Inputs):
+def _finish(buf: np.ndarray, out: Optional[np.ndarray], inp: Inputs):
     if out is not None:
         if not np.shares_memory(buf, out):
             np.copyto(out, buf.reshape(inp.shape))
@@ -240,8 +48,9 @@ def _finish(buf: np.ndarray, out: Optional[np.ndarray], inp: _Inputs):
     return result[()] if result.ndim == 0 else result
 
 
-def _run(kind: int, count: int, inp: _Inputs, out):
-    outs = _check_outs(out, count, inp)
+def _compute(kind: int, count: int, inp: Inputs, out):
+    """The general path's call of the kernels, after every check."""
+    outs = _rules.check_outs(out, count, inp)
     if inp.n == 0:
         bufs = [np.empty(0, dtype=inp.dtype) for _ in range(count)]
     else:
@@ -269,9 +78,9 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
         g, h = gradient_hessian(labels, logits, pos_weight, sample_weight=sample_weight,
                                 n_threads=n_threads)
         return np.asarray(g), np.asarray(h)  # arrays also for 0-d inputs, as below
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
+    inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
     if inp.dtype == np.float32:
-        return _run(_kernels.GRADIENT_HESSIAN, 2, inp, None)
+        return _compute(_KIND["gradient_hessian"], 2, inp, None)
     grad = np.empty(inp.n, dtype=np.float32)
     hess = np.empty(inp.n, dtype=np.float32)
     if inp.n:
@@ -280,39 +89,27 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
     return grad.reshape(inp.shape), hess.reshape(inp.shape)
 
 
-def _loss_sum(inp: _Inputs) -> float:
-    """The loss summed in double (also for float32 inputs): blocks, then a fixed tree."""
-    return 0.0 if inp.n == 0 else _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
+# Quantity numbers of the kernels, by the name of the public function that computes each.
+_KIND = {name: k for k, name in enumerate(_kernels.QUANTITIES)}
 
 
-def _plain_threads_ok(n_threads) -> bool:
-    """n_threads values that need no error (None, -1 or a positive int)."""
-    return n_threads is None or (type(n_threads) is int and (n_threads >= 1 or n_threads == -1))
-
-
-def _elementwise(func, kind: int, count: int, labels, logits, pos_weight, sample_weight, out,
-                 n_threads):
-    """The one route of every elementwise call: the C fast path for contiguous NumPy calls
-    with a scalar pos_weight (its checks in C; about 0.5 us instead of 10), dask inputs to
-    lazy graphs, everything else through the checks of ``_prepare``."""
-    if _plain_threads_ok(n_threads):
-        threads = 1
-        if type(logits) is np.ndarray and logits.size >= _threads.PARALLEL_MIN_SIZE:
-            threads = resolve_threads(n_threads, logits.size)
+def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads):
+    """The one route of every elementwise call (``func`` is the public function, whose name
+    is the quantity's): the C fast path for contiguous NumPy calls with a scalar pos_weight
+    (the same rules written in C; about 0.5 us instead of 10), dask inputs to lazy graphs,
+    everything else through ``_rules.prepare``."""
+    kind = _KIND[func.__name__]
+    if type(logits) is np.ndarray:
+        threads = threads_for(n_threads, logits.size)
         fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads, out)
         if fast is not None:
             return fast
+    count = _kernels.OUTPUTS[kind]
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):
         return _dask.elementwise(func, count, labels, logits, pos_weight, sample_weight,
                                  n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    return _run(kind, count, inp, out)
-
-
-def _check_reduction(reduction) -> str:
-    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be one of 'none', 'sum', 'mean', got {reduction!r}")
-    return reduction
+    inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
+    return _compute(kind, count, inp, out)
 
 
 def loss(
@@ -368,16 +165,15 @@ def loss(
     1.76488202...
     """
     if isinstance(reduction, str) and reduction == "none":
-        return _elementwise(loss, _kernels.LOSS, 1, labels, logits, pos_weight, sample_weight,
-                            out, n_threads)
+        return _elementwise(loss, labels, logits, pos_weight, sample_weight, out, n_threads)
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):
         return _dask.loss_reduction(labels, logits, pos_weight, sample_weight,
-                                    _check_reduction(reduction), n_threads, out)
-    inp = _prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    reduction = _check_reduction(reduction)
+                                    _rules.check_reduction(reduction), n_threads, out)
+    inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
+    reduction = _rules.check_reduction(reduction)
     if out is not None:
         raise ValueError(f"out cannot be used with reduction={reduction!r}; it needs 'none'")
-    total = _loss_sum(inp)
+    total = _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
     if reduction == "mean":
         total = total / inp.n if inp.n else math.nan
     return inp.dtype.type(total)
@@ -404,8 +200,7 @@ def gradient(
     >>> wce_c.gradient([0.0, 1.0, 1.0], [0.0, 40.0, -40.0], pos_weight=2.0)
     array([ 5.00000000e-01, -8.49670851e-18, -2.00000000e+00])
     """
-    return _elementwise(gradient, _kernels.GRADIENT, 1, labels, logits, pos_weight,
-                        sample_weight, out, n_threads)
+    return _elementwise(gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
 def hessian(
@@ -429,8 +224,7 @@ def hessian(
     >>> wce_c.hessian([1.0, 1.0], [0.0, 40.0], pos_weight=2.0)
     array([5.00000000e-01, 8.49670851e-18])
     """
-    return _elementwise(hessian, _kernels.HESSIAN, 1, labels, logits, pos_weight,
-                        sample_weight, out, n_threads)
+    return _elementwise(hessian, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
 def label_gradient(
@@ -453,8 +247,7 @@ def label_gradient(
     >>> wce_c.label_gradient([0.5, 0.5], [0.0, 2.0], pos_weight=1.0)
     array([ 0., -2.])
     """
-    return _elementwise(label_gradient, _kernels.LABEL_GRADIENT, 1, labels, logits, pos_weight,
-                        sample_weight, out, n_threads)
+    return _elementwise(label_gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
 def loss_gradient(
@@ -478,8 +271,7 @@ def loss_gradient(
     >>> float(l[0]), float(g[0])
     (0.6931471805599453, -0.5)
     """
-    return _elementwise(loss_gradient, _kernels.LOSS_GRADIENT, 2, labels, logits, pos_weight,
-                        sample_weight, out, n_threads)
+    return _elementwise(loss_gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
 def gradient_hessian(
@@ -504,8 +296,7 @@ def gradient_hessian(
     >>> g, h
     (array([ 0.5, -1.5]), array([0.25, 0.75]))
     """
-    return _elementwise(gradient_hessian, _kernels.GRADIENT_HESSIAN, 2, labels, logits, pos_weight,
-                        sample_weight, out, n_threads)
+    return _elementwise(gradient_hessian, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
 def weighted_cross_entropy_with_logits(

@@ -117,9 +117,10 @@ def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
         peers["scipy"] = {"loss": scipy_loss, "grad_hess": scipy_gh}
     try:
         import torch
+        have_torch = True
     except ImportError:
-        torch = None
-    if torch is not None:
+        have_torch = False
+    if have_torch:
         torch.set_num_threads(1)
         tz, tx = torch.from_numpy(z), torch.from_numpy(x)
         tq = torch.tensor([q], dtype=tx.dtype)

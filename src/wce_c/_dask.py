@@ -21,7 +21,8 @@ import sys
 
 import numpy as np
 
-from . import _api
+from . import _kernels, _rules
+from ._threads import validate_n_threads
 
 
 def any_dask(*values) -> bool:
@@ -37,12 +38,12 @@ def _broadcast_param(name: str, value, shape, dtype, nonnegative: bool):
     import dask.array as da
 
     if isinstance(value, da.Array):
-        _api._check_real_dtype(name, value.dtype)
-        _api._check_broadcast(name, value.shape, shape)
+        _rules.check_real_dtype(name, value.dtype)
+        _rules.check_broadcast(name, value.shape, shape)
         return da.broadcast_to(value, shape)
-    arr = _api._real_array(name, value)
-    _api._check_values(name, _api._flat(_api._cast(arr, dtype), dtype), nonnegative)
-    _api._check_broadcast(name, arr.shape, shape)
+    arr = _rules.real_array(name, value)
+    _rules.check_values(name, _rules.flatten(_rules.cast(arr, dtype), dtype), nonnegative)
+    _rules.check_broadcast(name, arr.shape, shape)
     return da.broadcast_to(da.asarray(arr), shape)
 
 
@@ -51,13 +52,13 @@ def _prepare(labels, logits, pos_weight, sample_weight, n_threads, out):
 
     if out is not None:
         raise ValueError("out is not supported with dask arrays: the results are lazy")
-    _api.validate_n_threads(n_threads)
-    x = logits if isinstance(logits, da.Array) else da.asarray(_api._real_array("logits", logits))
-    z = labels if isinstance(labels, da.Array) else da.asarray(_api._real_array("labels", labels))
-    _api._check_real_dtype("logits", x.dtype)
-    _api._check_real_dtype("labels", z.dtype)
-    _api._check_same_shape(z.shape, x.shape)
-    dtype = _api._compute_dtype(x.dtype)
+    validate_n_threads(n_threads)
+    x = logits if isinstance(logits, da.Array) else da.asarray(_rules.real_array("logits", logits))
+    z = labels if isinstance(labels, da.Array) else da.asarray(_rules.real_array("labels", labels))
+    _rules.check_real_dtype("logits", x.dtype)
+    _rules.check_real_dtype("labels", z.dtype)
+    _rules.check_same_shape(z.shape, x.shape)
+    dtype = _rules.compute_dtype(x.dtype)
     q = _broadcast_param("pos_weight", pos_weight, x.shape, dtype, True)
     arrays = [z, x, q]
     if sample_weight is not None:
@@ -99,8 +100,9 @@ def elementwise(func, count: int, labels, logits, pos_weight, sample_weight, n_t
 
 def _sum_block(n_threads, has_weight):
     def block(z, x, q, *w):
-        inp = _api._prepare(z, x, q, w[0] if has_weight else None, n_threads)
-        return np.full((1,) * x.ndim, _api._loss_sum(inp), dtype=np.float64)
+        inp = _rules.prepare(z, x, q, w[0] if has_weight else None, n_threads)
+        return np.full((1,) * x.ndim, _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads),
+                       dtype=np.float64)
     return block
 
 

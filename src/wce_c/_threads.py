@@ -63,9 +63,16 @@ def validate_n_threads(n_threads) -> None:
         )
 
 
-def resolve_threads(n_threads, n_elements: int) -> int:
-    """Threads to use for ``n_elements`` elements; validates ``n_threads`` first."""
-    validate_n_threads(n_threads)
+def threads_for(n_threads, n_elements: int) -> int:
+    """The number of threads for a call on ``n_elements`` elements: the one decision, which
+    the fast path, the general path, the sums and the dask blocks all take.  Raises for an
+    ``n_threads`` that the rules above do not allow."""
+    if n_threads is not None and not (type(n_threads) is int
+                                      and (n_threads >= 1 or n_threads == -1)):
+        validate_n_threads(n_threads)  # raises, or passes an integer of another type
+        n_threads = int(n_threads)
+    if n_elements < PARALLEL_MIN_SIZE:
+        return 1
     has_openmp, _, omp_default = _kernels.openmp_info()
     if not has_openmp or _state["forked_after_parallel"]:
         return 1
@@ -74,9 +81,7 @@ def resolve_threads(n_threads, n_elements: int) -> int:
     elif n_threads == -1:
         threads = usable_cpus()
     else:
-        threads = int(n_threads)
-    if n_elements < PARALLEL_MIN_SIZE:
-        return 1
+        threads = n_threads
     threads = max(1, threads)
     if threads > 1:
         _state["parallel_ran"] = True
