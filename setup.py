@@ -82,7 +82,9 @@ def openmp_flags():
 
 
 def is_x86_64():
-    return platform.machine().lower() in ("x86_64", "amd64")
+    """Whether this interpreter is a 64-bit x86 one: the machine's name alone says x86_64 for
+    a 32-bit Python on a 64-bit kernel too, so the pointer size decides as well."""
+    return platform.machine().lower() in ("x86_64", "amd64") and sys.maxsize > 2**32
 
 
 def simd_levels(compiler_type):
@@ -113,7 +115,9 @@ class build_ext_with_simd(build_ext):
     def build_extension(self, ext):
         from setuptools._distutils.errors import CompileError
 
-        cflags = [f for f in ext.extra_compile_args if "openmp" not in f]
+        # The kernels never use OpenMP themselves (the header is OpenMP-free); they get the
+        # optimisation flags alone, kept apart from the OpenMP flags of the extension.
+        cflags = compiler_flags()
         objects = []
         for name, macro, flags in simd_levels(self.compiler.compiler_type):
             out_dir = os.path.join(self.build_temp, "simd", name)
@@ -152,9 +156,8 @@ def extensions():
     import numpy
     from Cython.Build import cythonize
 
-    cflags = compiler_flags()
-    ldflags = []
-    macros = []
+    kernel_flags = compiler_flags()
+    omp_cflags, omp_ldflags = [], []
     omp = openmp_flags()
     if omp is None:
         warnings.warn(
@@ -162,19 +165,17 @@ def extensions():
             "without threads. They will run on one thread.",
             stacklevel=1,
         )
-        macros.append(("WCE_C_BUILT_WITHOUT_OPENMP", "1"))
     else:
-        cflags = cflags + omp[0]
-        ldflags = ldflags + omp[1]
+        omp_cflags, omp_ldflags = omp
     ext = Extension(
         "wce_c._kernels",
         sources=["src/wce_c/_kernels.pyx", "src/wce_c/_dispatch.c"],
         include_dirs=[str(INCLUDE.relative_to(HERE)), "src/wce_c", numpy.get_include()],
         depends=[str(p.relative_to(HERE)) for p in (INCLUDE / "wce_c").glob("*.h")]
         + ["src/wce_c/_simd_variant.c", "src/wce_c/_dispatch.h"],
-        extra_compile_args=cflags,
-        extra_link_args=ldflags,
-        define_macros=macros + [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=kernel_flags + omp_cflags,
+        extra_link_args=omp_ldflags,
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     )
     return cythonize(
         [ext],

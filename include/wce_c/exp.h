@@ -106,8 +106,8 @@ WCE_ELEM double wce_pow2_minus(double kk)
  * is exactly 1 (x = 0 gives exactly the sigmoid 1/2).
  * Beyond a = 708 the result is 0 (2^-k would leave the normal range), which no float32
  * result can tell from e^-a < 2^-1021: the float32 kernels multiply e^-a by weights below
- * 2^256 (a product of at most three float32 values), which stays under 2^-765, far below
- * float's smallest subnormal.  A NaN stays NaN (it reaches every operation). */
+ * 2^384 (a product of at most three float32 values, each below 2^128), which stays under
+ * 2^-637, far below float's smallest subnormal.  A NaN stays NaN (it reaches every operation). */
 WCE_ELEM double wce_exp_minus_f32(double a)
 {
     const int far = a > 708.0;

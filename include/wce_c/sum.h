@@ -21,13 +21,16 @@ WCE_BEGIN_DECLS
  * out whichever thread computed which block.  Error: O(log n) roundings, not O(n).
  * ------------------------------------------------------------------------------------- */
 
-/* Pairwise sum of n doubles: eight interleaved partial sums below 128 elements (the same
- * leaf NumPy uses), halving above. */
+/* Pairwise sum of n doubles: eight interleaved partial sums below 128 elements, halving
+ * above.  The shape of NumPy's pairwise sum, but not its bits everywhere: its partial sums
+ * start from the first elements (so a sum of -0.0 stays -0.0), these from +0.0 (a sum of
+ * -0.0 elements is +0.0), and otherwise add the same numbers in the same order. */
 static inline double wce_pairwise_sum(const double *v, int64_t n)
 {
     if (n <= 128) {
-        /* r[j] = 0 + v[j] + v[j + 8] + ... is exactly v[j] + v[j + 8] + ..., and for n < 8
-         * the sum is 0 + v[0] + v[1] + ...: one loop serves both leaves. */
+        /* r[j] = 0 + v[j] + v[j + 8] + ... equals v[j] + v[j + 8] + ... (but for the sign of
+         * a zero sum), and for n < 8 the sum is 0 + v[0] + v[1] + ...: one loop serves both
+         * leaves. */
         double r[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
         double s;
         int64_t i = 0;

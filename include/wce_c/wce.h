@@ -35,8 +35,8 @@
  * argument as a correction (see wce_exp_minus_f64).  C - |x| is exact for
  * 512 < |x| < 1024: both are multiples of 2^-43 = ulp(|x|) and the difference is below
  * 1024 (beyond, the exponential underflows to 0 anyway).
- * 1 + e rounds to 1 for the scaled e <= e^-335, as it does unscaled, so the sigma pieces need
- * no other change.
+ * 1 + e rounds to 1 for the scaled e <= e^(C - 512) = e^-334.55, as it does unscaled, so the
+ * sigma pieces need no other change.
  *
  * Special values.  A term whose coefficient is exactly 0 contributes exactly 0 (so x = -inf
  * with z = 0 gives loss 0 where 0 * inf would give NaN); the wrong-side infinity gives +inf;

@@ -74,7 +74,7 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
     """
     if type(logits) is np.ndarray and logits.dtype == np.float32:
         # float32 logits take the float32 kernels by the public route, whose C fast path
-        # spares a small call (XGBoost's at 3000 rows) about 12 us of checks in Python
+        # spares a small call (XGBoost's, of a few thousand rows) the checks in Python
         g, h = gradient_hessian(labels, logits, pos_weight, sample_weight=sample_weight,
                                 n_threads=n_threads)
         return np.asarray(g), np.asarray(h)  # arrays also for 0-d inputs, as below
@@ -96,7 +96,7 @@ _KIND = {name: k for k, name in enumerate(_kernels.QUANTITIES)}
 def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads):
     """The one route of every elementwise call (``func`` is the public function, whose name
     is the quantity's): the C fast path for contiguous NumPy calls with a scalar pos_weight
-    (the same rules written in C; about 0.5 us instead of 10), dask inputs to lazy graphs,
+    (the same rules written in C, for the call overhead), dask inputs to lazy graphs,
     everything else through ``_rules.prepare``."""
     kind = _KIND[func.__name__]
     if type(logits) is np.ndarray:

@@ -1,11 +1,13 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Typed kernels: flat contiguous memoryviews in, the GIL released, chunks over OpenMP threads.
 
 The middle of three layers (the C core does one element range, this module shares ranges out
-to threads, the Python front layer in ``_api.py`` checks, casts and allocates).  Everything
-here expects inputs that the front layer has already validated: flat C-contiguous arrays of
-one compute dtype, ``x.shape[0] > 0``, ``q`` not empty, ``w`` empty when there is no sample
-weight, and an output that overlaps no input.  The thread count arrives decided
+to threads, the Python front layer checks, casts and allocates: ``_rules.py`` and
+``_api.py``).  ``elementwise``, ``gradient_hessian_to_float32`` and ``loss_sum`` expect inputs
+that ``_rules.prepare`` has validated: flat C-contiguous arrays of one compute dtype, ``q``
+not empty, ``w`` empty when there is no sample weight, and an output that overlaps no input.
+``fast_call`` is the exception: the front layer's rules for one common case (contiguous
+NumPy arrays, a Python-number pos_weight) written in C, handing every other case back.
+The Cython directives are set in one place, ``setup.py``.  The thread count arrives decided
 (``_threads.threads_for``); 1 means no parallel region at all.
 
 Elementwise work is split in one equal share per thread (no element depends on another, so

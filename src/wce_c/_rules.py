@@ -135,9 +135,7 @@ def periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool)
     while trailing and trailing[0] == 1:
         trailing = trailing[1:]
     n = math.prod(shape)
-    if arr.size == 1:
-        flat = np.ascontiguousarray(arr.reshape(1))
-    elif trailing == shape[len(shape) - len(trailing):]:
+    if trailing == shape[len(shape) - len(trailing):]:
         # A trailing block of the logits' shape: element i of the flat logits uses
         # element i % period of the flat block (C order), with no expansion.
         flat = flatten(arr.reshape(trailing), dtype)
