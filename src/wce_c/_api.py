@@ -6,7 +6,7 @@ themselves live in ``_rules.py``; the thread count is decided in ``_threads.py``
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple, Union
+from typing import Any, Literal, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -15,7 +15,13 @@ from . import _dask, _kernels, _rules
 from ._rules import Inputs
 from ._threads import threads_for
 
-Floating = Union[np.floating, NDArray[np.floating]]
+# The result types.  An array input gives an array; a 0-d input (a Python or NumPy number)
+# or a reduction gives a NumPy scalar.  Typing overloads say so, for each function.
+Scalar = np.floating[Any]
+Array = NDArray[np.floating[Any]]
+Reduction = Literal["none", "sum", "mean"]
+# What a 0-d logits argument can be, for the overloads that return scalars.
+ScalarLike = Union[float, int, np.number[Any], np.bool_]
 
 __all__ = [
     "weighted_cross_entropy_with_logits",
@@ -112,16 +118,36 @@ def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads
     return _compute(kind, count, inp, out)
 
 
+@overload
+def loss(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., reduction: Reduction = ..., out: None = ...,
+    n_threads: Optional[int] = ...,
+) -> Scalar: ...
+@overload
+def loss(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., reduction: Literal["sum", "mean"],
+    out: None = ..., n_threads: Optional[int] = ...,
+) -> Scalar: ...
+@overload
+def loss(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., reduction: Literal["none"] = ...,
+    out: Optional[np.ndarray] = ..., n_threads: Optional[int] = ...,
+) -> Array: ...
+
+
 def loss(
     labels: ArrayLike,
     logits: ArrayLike,
     pos_weight: ArrayLike = 1.0,
     *,
     sample_weight: Optional[ArrayLike] = None,
-    reduction: str = "none",
+    reduction: Reduction = "none",
     out: Optional[np.ndarray] = None,
     n_threads: Optional[int] = None,
-) -> Floating:
+) -> Union[Scalar, Array]:
     """Weighted binary cross entropy with logits.
 
     ``w [(1 - z) softplus(x) + q z softplus(-x)]`` per element, with z = labels, x = logits,
@@ -170,13 +196,26 @@ def loss(
         return _dask.loss_reduction(labels, logits, pos_weight, sample_weight,
                                     _rules.check_reduction(reduction), n_threads, out)
     inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
-    reduction = _rules.check_reduction(reduction)
+    checked = _rules.check_reduction(reduction)
     if out is not None:
-        raise ValueError(f"out cannot be used with reduction={reduction!r}; it needs 'none'")
+        raise ValueError(f"out cannot be used with reduction={checked!r}; it needs 'none'")
     total = _kernels.loss_sum(inp.z, inp.x, inp.q, inp.w, inp.threads)
-    if reduction == "mean":
+    if checked == "mean":
         total = total / inp.n if inp.n else math.nan
     return inp.dtype.type(total)
+
+
+@overload
+def gradient(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: None = ..., n_threads: Optional[int] = ...,
+) -> Scalar: ...
+@overload
+def gradient(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: Optional[np.ndarray] = ...,
+    n_threads: Optional[int] = ...,
+) -> Array: ...
 
 
 def gradient(
@@ -187,7 +226,7 @@ def gradient(
     sample_weight: Optional[ArrayLike] = None,
     out: Optional[np.ndarray] = None,
     n_threads: Optional[int] = None,
-) -> Floating:
+) -> Union[Scalar, Array]:
     """Gradient of the loss with respect to the logits.
 
     ``w [(1 - z) sigma(x) - q z sigma(-x)]``, exact in both tails (the textbook
@@ -203,6 +242,19 @@ def gradient(
     return _elementwise(gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
+@overload
+def hessian(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: None = ..., n_threads: Optional[int] = ...,
+) -> Scalar: ...
+@overload
+def hessian(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: Optional[np.ndarray] = ...,
+    n_threads: Optional[int] = ...,
+) -> Array: ...
+
+
 def hessian(
     labels: ArrayLike,
     logits: ArrayLike,
@@ -211,7 +263,7 @@ def hessian(
     sample_weight: Optional[ArrayLike] = None,
     out: Optional[np.ndarray] = None,
     n_threads: Optional[int] = None,
-) -> Floating:
+) -> Union[Scalar, Array]:
     """Second derivative of the loss with respect to the logits.
 
     ``w l sigma(x) sigma(-x)`` with ``l = (1 - z) + q z``; positive wherever it is
@@ -227,6 +279,19 @@ def hessian(
     return _elementwise(hessian, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
+@overload
+def label_gradient(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: None = ..., n_threads: Optional[int] = ...,
+) -> Scalar: ...
+@overload
+def label_gradient(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: Optional[np.ndarray] = ...,
+    n_threads: Optional[int] = ...,
+) -> Array: ...
+
+
 def label_gradient(
     labels: ArrayLike,
     logits: ArrayLike,
@@ -235,7 +300,7 @@ def label_gradient(
     sample_weight: Optional[ArrayLike] = None,
     out: Optional[np.ndarray] = None,
     n_threads: Optional[int] = None,
-) -> Floating:
+) -> Union[Scalar, Array]:
     """Gradient of the loss with respect to the labels.
 
     ``w [q softplus(-x) - softplus(x)]`` (= ``w [-x + (q - 1) softplus(-x)]``), for learned or
@@ -250,6 +315,19 @@ def label_gradient(
     return _elementwise(label_gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
+@overload
+def loss_gradient(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: None = ..., n_threads: Optional[int] = ...,
+) -> Tuple[Scalar, Scalar]: ...
+@overload
+def loss_gradient(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: Optional[Tuple[np.ndarray,
+    np.ndarray]] = ..., n_threads: Optional[int] = ...,
+) -> Tuple[Array, Array]: ...
+
+
 def loss_gradient(
     labels: ArrayLike,
     logits: ArrayLike,
@@ -258,7 +336,7 @@ def loss_gradient(
     sample_weight: Optional[ArrayLike] = None,
     out: Optional[Tuple[np.ndarray, np.ndarray]] = None,
     n_threads: Optional[int] = None,
-) -> Tuple[Floating, Floating]:
+) -> Union[Tuple[Scalar, Scalar], Tuple[Array, Array]]:
     """Loss and gradient in one pass over memory; bitwise equal to the separate calls.
 
     ``out`` is None or a tuple ``(loss_out, grad_out)`` of two non-overlapping arrays.
@@ -274,6 +352,19 @@ def loss_gradient(
     return _elementwise(loss_gradient, labels, logits, pos_weight, sample_weight, out, n_threads)
 
 
+@overload
+def gradient_hessian(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: None = ..., n_threads: Optional[int] = ...,
+) -> Tuple[Scalar, Scalar]: ...
+@overload
+def gradient_hessian(
+    labels: ArrayLike, logits: ArrayLike, pos_weight: ArrayLike = ..., *,
+    sample_weight: Optional[ArrayLike] = ..., out: Optional[Tuple[np.ndarray,
+    np.ndarray]] = ..., n_threads: Optional[int] = ...,
+) -> Tuple[Array, Array]: ...
+
+
 def gradient_hessian(
     labels: ArrayLike,
     logits: ArrayLike,
@@ -282,7 +373,7 @@ def gradient_hessian(
     sample_weight: Optional[ArrayLike] = None,
     out: Optional[Tuple[np.ndarray, np.ndarray]] = None,
     n_threads: Optional[int] = None,
-) -> Tuple[Floating, Floating]:
+) -> Union[Tuple[Scalar, Scalar], Tuple[Array, Array]]:
     """Gradient and hessian in one pass over memory: what a boosting objective returns.
 
     Bitwise equal to :func:`gradient` and :func:`hessian` called separately.  ``out`` is None
@@ -296,7 +387,21 @@ def gradient_hessian(
     >>> g, h
     (array([ 0.5, -1.5]), array([0.25, 0.75]))
     """
-    return _elementwise(gradient_hessian, labels, logits, pos_weight, sample_weight, out, n_threads)
+    return _elementwise(gradient_hessian, labels, logits, pos_weight, sample_weight, out,
+                        n_threads)
+
+
+@overload
+def weighted_cross_entropy_with_logits(  # type: ignore[overload-overlap]
+    labels: ArrayLike, logits: ScalarLike, pos_weight: ArrayLike, name: Optional[str] = ...,
+    targets: None = ...,
+) -> Scalar: ...
+@overload
+def weighted_cross_entropy_with_logits(
+    labels: Optional[ArrayLike] = ..., logits: Optional[ArrayLike] = ...,
+    pos_weight: Optional[ArrayLike] = ..., name: Optional[str] = ...,
+    targets: Optional[ArrayLike] = ...,
+) -> Array: ...
 
 
 def weighted_cross_entropy_with_logits(
@@ -305,7 +410,7 @@ def weighted_cross_entropy_with_logits(
     pos_weight: Optional[ArrayLike] = None,
     name: Optional[str] = None,
     targets: Optional[ArrayLike] = None,
-) -> Floating:
+) -> Union[Scalar, Array]:
     """Drop-in for TensorFlow's ``tf.nn.weighted_cross_entropy_with_logits``.
 
     Same names and order (``labels, logits, pos_weight, name``), with ``targets`` accepted

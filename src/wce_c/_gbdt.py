@@ -9,7 +9,7 @@ apart from the scikit-learn ones by duck typing (a DMatrix or Dataset has ``get_
 from __future__ import annotations
 
 import weakref
-from typing import Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 
@@ -139,7 +139,8 @@ class NativeOrSklearnObjective(Params):
 
     threads_when_none: Optional[int] = None
 
-    def __call__(self, y_true_or_margins, y_pred_or_dataset, sample_weight=None):
+    def __call__(self, y_true_or_margins: Any, y_pred_or_dataset: Any,
+                 sample_weight: Any = None) -> Tuple[np.ndarray, np.ndarray]:
         if is_native_dataset(y_pred_or_dataset):
             margins, data = y_true_or_margins, y_pred_or_dataset
             labels, weight = data.get_label(), data.get_weight()

@@ -16,7 +16,7 @@ built-in losses: set ``learning_rate`` yourself with a custom objective.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class WCEObjective(Params):
             raise ValueError("CatBoost's custom objectives are single-output here: give a "
                              "scalar pos_weight")
 
-    def calc_ders_range(self, approxes, targets, weights):
+    def calc_ders_range(self, approxes: Any, targets: Any, weights: Any) -> np.ndarray:
         # CatBoost's arrays are views of its own memory: read, never written.  Its targets
         # (and weights) arrive as float32 beside float64 approxes; cast to the approxes' dtype
         # here, a call takes the C fast path (1000 rows: 14 -> 6 us), which matters most
@@ -65,7 +65,7 @@ class WCEMetric(Params):
     def is_max_optimal(self) -> bool:
         return False
 
-    def evaluate(self, approxes, target, weight):
+    def evaluate(self, approxes: Any, target: Any, weight: Any) -> Tuple[float, float]:
         """(sum of w * loss, sum of w) over this block, as CatBoost accumulates them."""
         x = np.asarray(approxes[0], dtype=np.float64)
         if weight is None:
@@ -74,10 +74,10 @@ class WCEMetric(Params):
         return (float(_api.loss(target, x, self.pos_weight, sample_weight=w,
                                 reduction="sum")), float(np.sum(w)))
 
-    def get_final_error(self, error, weight):
+    def get_final_error(self, error: float, weight: float) -> float:
         return error / weight if weight else float("nan")
 
-    def mean(self, targets, approxes, weights=None) -> float:
+    def mean(self, targets: Any, approxes: Any, weights: Any = None) -> float:
         """The metric over whole arrays (the same number CatBoost reports)."""
         return mean_loss(targets, approxes, self.pos_weight, weights)
 

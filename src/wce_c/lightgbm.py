@@ -18,7 +18,7 @@ apply the logistic sigmoid yourself (``scipy.special.expit``).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple
 
 from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
 
@@ -32,7 +32,8 @@ class WCEObjective(NativeOrSklearnObjective):
 class WCEMetric(Params):
     """The (weighted) mean loss on raw scores: ``("wce", value, False)`` (lower is better)."""
 
-    def __call__(self, y_true_or_preds, y_pred_or_dataset, sample_weight=None):
+    def __call__(self, y_true_or_preds: Any, y_pred_or_dataset: Any,
+                 sample_weight: Any = None) -> Tuple[str, float, bool]:
         if is_native_dataset(y_pred_or_dataset):
             data = y_pred_or_dataset
             value = mean_loss(data.get_label(), y_true_or_preds, self.pos_weight,

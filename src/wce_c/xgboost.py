@@ -24,7 +24,7 @@ which XGBoost passes whenever the objective is custom.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple, Union
 
 from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
 
@@ -52,7 +52,8 @@ class WCEMetric(Params):
 
     __name__ = "wce"  # XGBoost's scikit-learn wrapper names the metric after the callable
 
-    def __call__(self, y_true_or_margins, y_pred_or_dmatrix, sample_weight=None):
+    def __call__(self, y_true_or_margins: Any, y_pred_or_dmatrix: Any,
+                 sample_weight: Any = None) -> Union[float, Tuple[str, float]]:
         if is_native_dataset(y_pred_or_dmatrix):
             dm = y_pred_or_dmatrix
             return "wce", mean_loss(dm.get_label(), y_true_or_margins, self.pos_weight,
