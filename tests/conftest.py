@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from wce_c import _simd, _threads
@@ -18,3 +19,23 @@ def simd_level(request):
     _simd.choose(request.param)
     yield request.param
     _simd.choose(before)
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Readable test ids for the values pytest would number (value3, shape0): shapes as
+    3x4, arrays by dtype and shape, functions and classes by name, None as none."""
+    if val is None:
+        return f"{argname}=none"
+    if isinstance(val, tuple) and all(isinstance(v, int) for v in val):
+        return "x".join(map(str, val)) if val else "0d"
+    if isinstance(val, np.ndarray):
+        return f"{val.dtype}[{'x'.join(map(str, val.shape)) or '0d'}]"
+    if isinstance(val, type):
+        return val.__name__
+    if callable(val) and hasattr(val, "__name__"):
+        return val.__name__
+    if isinstance(val, np.dtype):
+        return str(val)
+    if isinstance(val, list) and all(isinstance(v, (int, float)) for v in val):
+        return "list_" + "_".join(str(v) for v in val)
+    return None

@@ -64,7 +64,9 @@ CASES = [
 
 
 def case_id(c):
-    return "-".join(str(p) for p in c)
+    dtype, n_threads, q_mode, w_mode, out_mode, ro, how = c
+    return (f"{dtype}-threads{n_threads}-q_{q_mode}-w_{w_mode or 'none'}-out_{out_mode or 'none'}"
+            f"-{'readonly' if ro else 'writable'}-{how}")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
@@ -106,6 +108,37 @@ def test_all_variants_equal_the_plain_call_bitwise(case, threads_on_small_inputs
                 f"{e.ravel()[mismatch[0]]!r} != {g.ravel()[mismatch[0]]!r}")
         if out_mode == "alias":  # the inputs were overwritten: restore them for the next func
             z, x = make_inputs(dtype)
+
+
+@pytest.mark.parametrize("shape", [(40, 25), (3, 7000)], ids=["small", "threaded"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fast_path_equals_general_path_bitwise(dtype, weighted, shape):
+    """The two routes of a call agree bit for bit: contiguous inputs with a Python number as
+    pos_weight take the C fast path (threads from the parallel threshold, with or without
+    out=), which is the rules of _rules.py written in C; a pos_weight given as an array
+    takes the general path."""
+    rng = np.random.default_rng(17)
+    x = (rng.standard_normal(shape) * 20).astype(dtype)
+    z = rng.choice([0.0, 1.0, 0.35], shape).astype(dtype)
+    w = rng.uniform(0, 3, shape).astype(dtype) if weighted else None
+    for func in (wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient,
+                 wce_c.loss_gradient, wce_c.gradient_hessian):
+        for q in (0.3, 7, 0):
+            general = func(z, x, np.asarray(q), sample_weight=w, n_threads=1)
+            pair = isinstance(general, tuple)
+            for threads in (None, 1, 2):
+                fast = func(z, x, q, sample_weight=w, n_threads=threads)
+                out = (np.empty_like(x), np.empty_like(x)) if pair else np.empty_like(x)
+                into = func(z, x, q, sample_weight=w, n_threads=threads, out=out)
+                if pair:
+                    assert into[0] is out[0] and into[1] is out[1]
+                else:
+                    assert into is out
+                for got in (fast, into):
+                    for a, b in zip(got if pair else (got,), general if pair else (general,)):
+                        assert a.dtype == dtype and a.shape == x.shape
+                        assert a.tobytes() == b.tobytes()
 
 
 SIZES = [1, 2, 7, 4095, 4096, 4097, 8191, 8193, 12289, 16385, 32771, 65536 + 13]

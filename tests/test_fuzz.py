@@ -13,6 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 import wce_c
 import numpy_reference as ref
+from strategies import laid_out
 
 FUNCS = {"loss": 1, "gradient": 1, "hessian": 1, "label_gradient": 1,
          "loss_gradient": 2, "gradient_hessian": 2}
@@ -39,17 +40,7 @@ def arrays(draw, shape, dtype):
         elements = st.integers(0, 3)
     else:
         elements = st.floats(-60, 60, width=16 if dtype == "float16" else 32)
-    how = draw(st.sampled_from(["C", "F", "neg", "zero", "T"]))
-    if how == "zero" and len(shape) > 0:  # a zero-stride broadcast view of one row
-        row = draw(hnp.arrays(dtype, (1,) + shape[1:], elements=elements))
-        return np.broadcast_to(row, shape)
-    if how == "neg" and len(shape) > 0:
-        base = draw(hnp.arrays(dtype, (shape[0] * 2,) + shape[1:], elements=elements))
-        return base[::-2]
-    if how == "T":
-        return draw(hnp.arrays(dtype, shape[::-1], elements=elements)).T
-    a = draw(hnp.arrays(dtype, shape, elements=elements))
-    return np.asfortranarray(a) if how == "F" and a.ndim else a
+    return draw(laid_out(shape, dtype, elements, broadcast_views=True))
 
 
 @st.composite

@@ -7,22 +7,9 @@ from hypothesis.extra import numpy as hnp
 
 import wce_c
 import numpy_reference as ref
+from strategies import laid_out
 
 QUANTITIES = ["loss", "gradient", "hessian", "label_gradient"]
-
-
-@st.composite
-def laid_out(draw, shape, dtype, elements):
-    """An array of ``shape`` in C order, Fortran order, transposed, or a negative-step view."""
-    how = draw(st.sampled_from(["C", "F", "T", "step"]))
-    if how == "T":
-        base = draw(hnp.arrays(dtype, shape[::-1], elements=elements))
-        return base.T
-    if how == "step" and len(shape) > 0:
-        base = draw(hnp.arrays(dtype, (shape[0] * 2,) + shape[1:], elements=elements))
-        return base[::-2]
-    a = draw(hnp.arrays(dtype, shape, elements=elements))
-    return np.asfortranarray(a) if how == "F" and a.ndim else a
 
 
 @st.composite

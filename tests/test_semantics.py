@@ -131,36 +131,6 @@ def test_input_arrays_are_not_modified():
     np.testing.assert_array_equal(z, z0)
 
 
-@pytest.mark.parametrize("shape", [(40, 25), (3, 7000)], ids=["small", "threaded"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_fast_path_equals_general_path_bitwise(dtype, weighted, shape):
-    """Contiguous inputs with a Python number as pos_weight take a C fast path (on threads
-    from 8192 elements, with or without out=); a pos_weight given as an array takes the
-    general path."""
-    rng = np.random.default_rng(17)
-    x = (rng.standard_normal(shape) * 20).astype(dtype)
-    z = rng.choice([0.0, 1.0, 0.35], shape).astype(dtype)
-    w = rng.uniform(0, 3, shape).astype(dtype) if weighted else None
-    for func in (wce_c.loss, wce_c.gradient, wce_c.hessian, wce_c.label_gradient,
-                 wce_c.loss_gradient, wce_c.gradient_hessian):
-        for q in (0.3, 7, 0):
-            general = func(z, x, np.asarray(q), sample_weight=w, n_threads=1)
-            pair = isinstance(general, tuple)
-            for threads in (None, 1, 2):
-                fast = func(z, x, q, sample_weight=w, n_threads=threads)
-                out = (np.empty_like(x), np.empty_like(x)) if pair else np.empty_like(x)
-                into = func(z, x, q, sample_weight=w, n_threads=threads, out=out)
-                if pair:
-                    assert into[0] is out[0] and into[1] is out[1]
-                else:
-                    assert into is out
-                for got in (fast, into):
-                    for a, b in zip(got if pair else (got,), general if pair else (general,)):
-                        assert a.dtype == dtype and a.shape == x.shape
-                        assert a.tobytes() == b.tobytes()
-
-
 @pytest.mark.parametrize("q,w", [(-1.0, None), (float("nan"), None), (1e39, None),
                                  (1.0, np.full((3, 2), np.inf, np.float32))])
 def test_small_call_fast_path_still_raises_on_bad_values(q, w):
