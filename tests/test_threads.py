@@ -13,10 +13,41 @@ import wce_c
 from wce_c import _threads
 
 
-def test_none_uses_openmp_default_capped_by_usable_cpus():
+def test_none_uses_openmp_default_capped_by_usable_cpus(monkeypatch):
+    monkeypatch.setattr(_threads, "runnable_elsewhere", lambda: 0)  # a quiet machine
     has_omp, _, omp_max = wce_c._kernels.openmp_info()
     expected = min(omp_max, _threads.usable_cpus()) if has_omp else 1
     assert _threads.threads_for(None, 10**7) == expected
+
+
+@pytest.mark.parametrize("others", [1, 2, 5, 100])
+def test_none_leaves_the_cpus_that_other_processes_run_on(monkeypatch, others):
+    monkeypatch.setattr(_threads, "runnable_elsewhere", lambda: others)
+    has_omp, _, omp_max = wce_c._kernels.openmp_info()
+    cpus = _threads.usable_cpus()
+    expected = max(1, min(omp_max, cpus - others)) if has_omp else 1
+    assert _threads.threads_for(None, 10**7) == expected
+    # an explicit count is still what was asked
+    assert _threads.threads_for(2, 10**7) == (2 if has_omp else 1)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs /proc/loadavg")
+def test_the_load_reading_sees_busy_processes(monkeypatch):
+    monkeypatch.setattr(_threads, "LOAD_RECHECK", 0.0)
+    assert _threads._own_runnable_threads() >= 1  # this thread is running
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        seen = 0
+        for _ in range(100):  # until both have started
+            seen = max(seen, _threads.runnable_elsewhere())
+            if seen >= 2:
+                break
+            threading.Event().wait(0.02)
+        assert seen >= 2
+    finally:
+        for p in hogs:
+            p.kill()
+            p.wait()
 
 
 def test_minus_one_uses_every_usable_cpu_and_k_uses_k():

@@ -10,8 +10,8 @@ NumPy arrays, a Python-number pos_weight) written in C, handing every other case
 The Cython directives are set in one place, ``setup.py``.  The thread count arrives decided
 (``_threads.threads_for``); 1 means no parallel region at all.
 
-Elementwise work is split in one equal share per thread (no element depends on another, so
-the split cannot change a bit); sums go by fixed blocks of ``WCE_SUM_BLOCK`` elements and a
+Elementwise work is split in chunks that the threads take as they come (no element depends
+on another, so the split cannot change a bit); sums go by fixed blocks of ``WCE_SUM_BLOCK`` elements and a
 fixed tree over them, so which thread adds which block cannot change a bit either.
 """
 
@@ -174,11 +174,20 @@ cdef inline int64_t _block_end(int64_t start, int64_t size, int64_t n) noexcept 
     return start + size if start + size < n else n
 
 
+cdef enum:
+    # Chunks per thread of an elementwise call: enough that a thread the scheduler runs late
+    # (another process on its core) finds most of the work done by the others, few enough
+    # that handing them out costs nothing beside the work.
+    CHUNKS_PER_THREAD = 8
+
+
 cdef inline int64_t _share(int64_t n, int n_threads) noexcept nogil:
-    """One thread's share of an elementwise call.  Elementwise results do not depend on the
-    split, so each thread gets one equal share (a multiple of 64 elements, at least
-    CHUNK_MIN): the best balance at any size."""
-    cdef int64_t chunk = (n + n_threads - 1) // n_threads if n_threads > 1 else n
+    """The chunk size of an elementwise call: about n / (CHUNKS_PER_THREAD n_threads), a
+    multiple of 64 elements, at least CHUNK_MIN.  Elementwise results do not depend on the
+    split, so the threads take chunks as they come (dynamic schedule): a thread that runs
+    late takes fewer, and the calling thread can do them all."""
+    cdef int64_t parts = <int64_t> n_threads * CHUNKS_PER_THREAD if n_threads > 1 else 1
+    cdef int64_t chunk = (n + parts - 1) // parts
     chunk = ((chunk + 63) // 64) * 64
     return chunk if chunk > CHUNK_MIN else CHUNK_MIN
 
@@ -194,7 +203,7 @@ cdef void _compute_all(int kind, int types, int64_t n, int n_threads, const void
     if n_threads <= 1 or n_chunks <= 1:
         _kernel_range(kernel, 0, n, z, x, q, q_len, w, w_len, o1, o2)
     else:
-        for c in prange(n_chunks, schedule='static', num_threads=n_threads):
+        for c in prange(n_chunks, schedule='dynamic', num_threads=n_threads):
             start = c * chunk
             _kernel_range(kernel, start, _block_end(start, chunk, n), z, x, q, q_len, w,
                           w_len, o1, o2)
@@ -279,7 +288,7 @@ def loss_sum(const real[::1] z,      # IN
                     partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
                                             &z[0], &x[0], &q[0], q_len, wp, w_len)
             else:
-                for b in prange(n_blocks, schedule='static', num_threads=n_threads):
+                for b in prange(n_blocks, schedule='dynamic', num_threads=n_threads):
                     start = b * WCE_SUM_BLOCK
                     partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
                                             &z[0], &x[0], &q[0], q_len, wp, w_len)

@@ -3,7 +3,12 @@
 Rules (DESIGN section 3):
 
 * ``None``: OpenMP's default, ``omp_get_max_threads()``, which follows ``OMP_NUM_THREADS``
-  and any limit set through ``threadpoolctl``; capped by the CPUs this process may use.
+  and any limit set through ``threadpoolctl``; capped by the CPUs this process may use, and
+  by the CPUs the machine has free right now: the usable CPUs less the tasks of other
+  processes that are running or waiting to run (Linux: ``/proc/loadavg``'s runnable count
+  less this process's own runnable threads, read at most every ``LOAD_RECHECK`` seconds).
+  A team member that the scheduler does not run stalls the whole call at the region's end,
+  so on a busy machine the default is one thread, which is never much slower than asked.
 * ``-1``: every usable CPU.
 * a positive integer: that many threads, as asked.
 * ``0``, a negative number other than -1, or anything that is not an integer: an error.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import time
 
 from . import _kernels
 
@@ -30,6 +36,11 @@ from . import _kernels
 PARALLEL_MIN_SIZE = 1 << 13
 
 _state = {"parallel_ran": False, "forked_after_parallel": False}
+
+# How long a reading of the machine's load stays good: short beside a change of load, long
+# beside the reading's own cost (tens of microseconds).
+LOAD_RECHECK = 0.005
+_load = {"at": -1.0, "others": 0}
 
 
 def _after_fork_in_child() -> None:
@@ -47,6 +58,43 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def _own_runnable_threads() -> int:
+    """This process's threads that are running or runnable (state R), this one included."""
+    n = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        end = stat.rfind(b")")
+        if stat[end + 2:end + 3] == b"R":
+            n += 1
+    return max(n, 1)
+
+
+def runnable_elsewhere() -> int:
+    """Tasks of other processes that are running or waiting for a CPU now (0 where the OS
+    does not say: then the default is the usable CPUs, as before).  Cached for LOAD_RECHECK
+    seconds."""
+    now = time.monotonic()
+    if now - _load["at"] < LOAD_RECHECK:
+        return _load["others"]
+    others = 0
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            running = int(f.read().split()[3].split(b"/")[0])
+        others = max(0, running - _own_runnable_threads())
+    except (OSError, ValueError, IndexError):
+        pass
+    _load["at"], _load["others"] = now, others
+    return others
 
 
 def validate_n_threads(n_threads) -> None:
@@ -77,7 +125,8 @@ def threads_for(n_threads, n_elements: int) -> int:
     if not has_openmp or _state["forked_after_parallel"]:
         return 1
     if n_threads is None:
-        threads = min(omp_default, usable_cpus())
+        cpus = usable_cpus()
+        threads = min(omp_default, cpus, max(1, cpus - runnable_elsewhere()))
     elif n_threads == -1:
         threads = usable_cpus()
     else:
@@ -89,7 +138,7 @@ def threads_for(n_threads, n_elements: int) -> int:
 
 
 def default_threads() -> int:
-    """What ``n_threads=None`` gives for a large input."""
+    """What ``n_threads=None`` gives for a large input on a quiet machine."""
     has_openmp, _, omp_default = _kernels.openmp_info()
     if not has_openmp or _state["forked_after_parallel"]:
         return 1
