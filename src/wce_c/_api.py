@@ -42,7 +42,7 @@ def _buffer(out: Optional[np.ndarray], inp: Inputs) -> np.ndarray:
         and not any(np.may_share_memory(out, a) for a in inp.originals)
     ):
         return out.reshape(-1)
-    return np.empty(inp.n, dtype=inp.dtype)
+    return _kernels.empty((inp.n,), inp.dtype)
 
 
 def _finish(buf: np.ndarray, out: Optional[np.ndarray], inp: Inputs):
@@ -87,8 +87,8 @@ def gradient_hessian_float32(labels, logits, pos_weight=1.0, sample_weight=None,
     inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
     if inp.dtype == np.float32:
         return _compute(_KIND["gradient_hessian"], 2, inp, None)
-    grad = np.empty(inp.n, dtype=np.float32)
-    hess = np.empty(inp.n, dtype=np.float32)
+    grad = _kernels.empty((inp.n,), np.float32)
+    hess = _kernels.empty((inp.n,), np.float32)
     if inp.n:
         _kernels.gradient_hessian_to_float32(inp.z, inp.x, inp.q, inp.w, grad, hess,
                                              inp.threads)

@@ -323,6 +323,7 @@ def all_finite(const real[::1] a, bint nonnegative):
 # ---------------------------------------------------------------------------------------
 
 cimport numpy as cnp
+import numpy as np
 from libc.math cimport isfinite
 
 cnp.import_array()
@@ -361,6 +362,147 @@ cdef cnp.ndarray _fast_out(object o, cnp.ndarray x, int typenum, const void *zp,
             and _disjoint(a, wp, nbytes)):
         return None
     return a
+
+
+# ---------------------------------------------------------------------------------------
+# Fresh results from reused memory.  A fresh NumPy array of a few hundred kB or more comes from
+# memory the allocator has just obtained from the OS (or trimmed and obtained again), which the
+# kernel then zeroes page by page on first touch: up to as much time as the computation.  So
+# the results this package allocates itself come from a small pool of its own: a result's
+# memory goes back to the pool when the array (and every view of it) is gone, and the next
+# result of that size takes it, already mapped.  The pool keeps at most POOL_BYTES, never
+# touches the process's allocator settings, and maps large buffers with transparent huge
+# pages requested (madvise, for these mappings only).
+# ---------------------------------------------------------------------------------------
+
+cdef extern from *:
+    """
+    #if defined(__unix__) || defined(__APPLE__)
+    #include <sys/mman.h>
+    static void *wce_map(size_t nbytes)
+    {
+        void *p = mmap(NULL, nbytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        if (p == MAP_FAILED) return NULL;
+    #ifdef MADV_HUGEPAGE
+        if (nbytes >= ((size_t)4 << 20)) madvise(p, nbytes, MADV_HUGEPAGE);
+    #endif
+        return p;
+    }
+    static void wce_unmap(void *p, size_t nbytes) { munmap(p, nbytes); }
+    #else
+    #include <stdlib.h>
+    static void *wce_map(size_t nbytes) { return malloc(nbytes); }
+    static void wce_unmap(void *p, size_t nbytes) { (void)nbytes; free(p); }
+    #endif
+    """
+    void *wce_map(size_t nbytes) nogil
+    void wce_unmap(void *p, size_t nbytes) nogil
+
+# Results smaller than this come from NumPy's allocator, whose own cache serves them well.
+POOL_MIN_BYTES = 1 << 18
+# The most memory the pool keeps for reuse, and the most buffers.
+POOL_BYTES = 256 << 20
+cdef enum:
+    POOL_SLOTS = 16
+cdef void *_pool_ptr[POOL_SLOTS]
+cdef size_t _pool_size[POOL_SLOTS]
+cdef int _pool_count = 0
+cdef size_t _pool_total = 0
+
+
+cdef void *_pool_take(size_t nbytes) noexcept:
+    """A buffer of exactly nbytes (a multiple of the page size): a kept one, else a new
+    mapping; NULL if the OS refuses.  Called with the GIL held, which guards the pool."""
+    global _pool_count, _pool_total
+    cdef int i
+    cdef void *p
+    for i in range(_pool_count - 1, -1, -1):
+        if _pool_size[i] == nbytes:
+            p = _pool_ptr[i]
+            _pool_count -= 1
+            _pool_ptr[i] = _pool_ptr[_pool_count]
+            _pool_size[i] = _pool_size[_pool_count]
+            _pool_total -= nbytes
+            return p
+    return wce_map(nbytes)
+
+
+cdef void _pool_give(void *p, size_t nbytes) noexcept:
+    """Keep a buffer for reuse, or unmap it when the pool is full (the oldest kept buffer
+    goes first)."""
+    global _pool_count, _pool_total
+    cdef int i
+    if nbytes > POOL_BYTES:
+        wce_unmap(p, nbytes)
+        return
+    while _pool_count > 0 and (_pool_count == POOL_SLOTS or _pool_total + nbytes > POOL_BYTES):
+        wce_unmap(_pool_ptr[0], _pool_size[0])
+        _pool_total -= _pool_size[0]
+        _pool_count -= 1
+        for i in range(_pool_count):
+            _pool_ptr[i] = _pool_ptr[i + 1]
+            _pool_size[i] = _pool_size[i + 1]
+    _pool_ptr[_pool_count] = p
+    _pool_size[_pool_count] = nbytes
+    _pool_count += 1
+    _pool_total += nbytes
+
+
+cdef class _PooledMemory:
+    """Owner of one pooled buffer: the base of the arrays made on it."""
+    cdef void *ptr
+    cdef size_t nbytes
+
+    def __dealloc__(self):
+        if self.ptr != NULL:
+            _pool_give(self.ptr, self.nbytes)
+
+
+cdef cnp.ndarray _empty(int nd, cnp.npy_intp *dims, int typenum):
+    """A fresh C-contiguous array: pooled memory for large results, NumPy's below."""
+    cdef cnp.npy_intp count = 1
+    cdef int k
+    for k in range(nd):
+        count *= dims[k]
+    cdef size_t itemsize = 8 if typenum == cnp.NPY_DOUBLE else 4
+    cdef size_t nbytes = <size_t> count * itemsize
+    if nbytes < POOL_MIN_BYTES:
+        return cnp.PyArray_EMPTY(nd, dims, typenum, 0)
+    nbytes = (nbytes + 4095) & ~(<size_t> 4095)
+    cdef void *p = _pool_take(nbytes)
+    if p == NULL:
+        return cnp.PyArray_EMPTY(nd, dims, typenum, 0)
+    cdef _PooledMemory owner = _PooledMemory.__new__(_PooledMemory)
+    owner.ptr = p
+    owner.nbytes = nbytes
+    cdef cnp.ndarray arr = cnp.PyArray_SimpleNewFromData(nd, dims, typenum, p)
+    cnp.Py_INCREF(owner)  # the reference that PyArray_SetBaseObject takes over
+    cnp.PyArray_SetBaseObject(arr, owner)
+    return arr
+
+
+def empty(shape, dtype):
+    """A fresh C-contiguous float32 or float64 array for a result (pooled when large)."""
+    cdef tuple t = tuple(shape)
+    cdef int nd = len(t)
+    cdef cnp.npy_intp dims[32]
+    cdef int k
+    if nd > 32:
+        return np.empty(t, dtype)
+    for k in range(nd):
+        dims[k] = t[k]
+    d = np.dtype(dtype)
+    if d == np.float64:
+        return _empty(nd, dims, cnp.NPY_DOUBLE)
+    if d == np.float32:
+        return _empty(nd, dims, cnp.NPY_FLOAT)
+    return np.empty(t, d)
+
+
+def pool_state():
+    """(buffers kept, bytes kept) of the result pool."""
+    return _pool_count, _pool_total
 
 
 def fast_call(int kind, object labels, object logits, object pos_weight, object sample_weight,
@@ -418,9 +560,9 @@ def fast_call(int kind, object labels, object logits, object pos_weight, object 
     cdef cnp.ndarray out1 = None
     cdef cnp.ndarray out2 = None
     if out is None:
-        out1 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+        out1 = _empty(nd, cnp.PyArray_DIMS(x), typenum)
         if _n_outputs[kind] == 2:
-            out2 = cnp.PyArray_EMPTY(nd, cnp.PyArray_DIMS(x), typenum, 0)
+            out2 = _empty(nd, cnp.PyArray_DIMS(x), typenum)
     elif _n_outputs[kind] == 1:
         out1 = _fast_out(out, x, typenum, cnp.PyArray_DATA(z), wp)
         if out1 is None:

@@ -40,7 +40,7 @@ _state = {"parallel_ran": False, "forked_after_parallel": False}
 # How long a reading of the machine's load stays good: short beside a change of load, long
 # beside the reading's own cost (tens of microseconds).
 LOAD_RECHECK = 0.005
-_load = {"at": -1.0, "others": 0}
+_load = {"at": -1.0, "others": 0.0}
 
 
 def _after_fork_in_child() -> None:
@@ -85,7 +85,7 @@ def runnable_elsewhere() -> int:
     seconds."""
     now = time.monotonic()
     if now - _load["at"] < LOAD_RECHECK:
-        return _load["others"]
+        return int(_load["others"])
     others = 0
     try:
         with open("/proc/loadavg", "rb") as f:
