@@ -16,9 +16,13 @@ def test_bench_json_has_ratios_for_every_row():
         (d, q, n) for d in ("float32", "float64") for q in ("loss", "grad_hess")
         for n in (1000, 20000)}
     for row in rows:
-        assert row["ratios"]["numpy-seed"] > 0 and row["thread_speedup"] > 0
+        for other in ("numpy-seed", "wce_c out=", "wce_c 1 thread"):
+            assert row["ratios"][other] > 0
+        assert row["threads"] >= 1
     assert report["call_overhead_us"] > 0
     assert report["config"]["simd"]
+    assert set(report["busy"]) == {"max_runnable_elsewhere", "readings_with_others",
+                                   "readings"}
 
 
 def test_bench_table_and_bad_arguments():
@@ -26,10 +30,35 @@ def test_bench_table_and_bad_arguments():
                         "float32", "--budget", "0.1"], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "numpy-seed time / wce_c" in r.stdout and "Call overhead" in r.stdout
-    bad = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--dtypes", "float16"],
-                         capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and "float16" in bad.stderr
+    assert "numpy-seed / wce_c" in r.stdout and "Call overhead" in r.stdout
+    assert "wce_c out= / wce_c" in r.stdout and "the default call" in r.stdout
+    for args, word in ((["--dtypes", "float16"], "float16"), (["--sizes", "abc"], "abc"),
+                       (["--sizes", "0"], "at least 1"), (["--repeats", "0"], "greater than 0"),
+                       (["--budget", "-1"], "greater than 0"), (["--repeats", "x"], "x")):
+        bad = subprocess.run([sys.executable, "-m", "wce_c", "bench", *args],
+                             capture_output=True, text=True, timeout=60)
+        assert bad.returncode == 2 and word in bad.stderr and "Traceback" not in bad.stderr, \
+            (args, bad.stderr)
+
+
+def test_bench_help_describes_every_option():
+    r = subprocess.run([sys.executable, "-m", "wce_c", "bench", "--help"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0
+    text = " ".join(r.stdout.split())
+    for option in ("--sizes", "--dtypes", "--repeats", "--budget", "--quick", "--json",
+                   "--plot"):
+        i = text.index(option)
+        assert len(text[i:].split(" --")[0].split()) > 3, option  # followed by a description
+
+
+def test_busy_warning_names_the_load():
+    from wce_c._bench import busy_warning
+    report = {"config": {"usable_cpus": 2},
+              "busy": {"max_runnable_elsewhere": 2, "readings_with_others": 5, "readings": 9}}
+    assert "busy" in busy_warning(report) and "2 runnable tasks" in busy_warning(report)
+    report["busy"]["readings_with_others"] = 0
+    assert busy_warning(report) is None
 
 
 def test_bench_plot_writes_a_png_or_says_matplotlib_is_missing(tmp_path):

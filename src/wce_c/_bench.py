@@ -11,9 +11,11 @@ Peers, each timed on the same inputs in the same process:
   gradient + hessian, one thread, when PyTorch is installed;
 * ``tensorflow``: ``tf.nn.weighted_cross_entropy_with_logits``, when TensorFlow is installed.
 
-Every timing is the median of several runs; ± is half the spread, (max - min) / median / 2.
-Ratios are peer time / wce_c time with one thread (> 1: wce_c is faster); the speed-up is
-wce_c's one-thread time over its time with all threads.
+wce_c is timed as users call it: the default call (a fresh result, ``n_threads=None``), and
+beside it with ``out=`` (a result reused) and on one thread.  Every timing is the median of
+several runs; ± is half the spread, (max - min) / median / 2.  Ratios are a time over the
+default call's (> 1: the default call is faster).  The machine's load is read during the run:
+other processes running beside it make every figure a busy machine's, and the report says so.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 
 import wce_c
+from wce_c import _threads
 
 QUANTITIES = ("loss", "grad_hess")
 
@@ -151,42 +154,50 @@ def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
     return peers
 
 
+def _ours(quantity: str, z, x, q) -> Dict[str, Callable[[], object]]:
+    """wce_c's calls for one cell: the default call, out=, one thread."""
+    if quantity == "loss":
+        out = np.empty_like(x)
+        return {"wce_c": lambda: wce_c.loss(z, x, q),
+                "wce_c out=": lambda: wce_c.loss(z, x, q, out=out),
+                "wce_c 1 thread": lambda: wce_c.loss(z, x, q, n_threads=1)}
+    pair = (np.empty_like(x), np.empty_like(x))
+    return {"wce_c": lambda: wce_c.gradient_hessian(z, x, q),
+            "wce_c out=": lambda: wce_c.gradient_hessian(z, x, q, out=pair),
+            "wce_c 1 thread": lambda: wce_c.gradient_hessian(z, x, q, n_threads=1)}
+
+
+def _load_now() -> int:
+    """Runnable tasks of other processes at this moment (a fresh reading)."""
+    _threads._load["at"] = -1.0
+    return _threads.runnable_elsewhere()
+
+
 def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
         progress: bool = True) -> Dict[str, Any]:
     """Time everything; return a JSON-able dictionary."""
     rng = np.random.default_rng(0)
     q = 5.0
-    plan = []
-    for dtype in dtypes:
-        for n in sizes:
-            for quantity in QUANTITIES:
-                plan.append((dtype, n, quantity))
+    plan = [(dtype, n, quantity) for dtype in dtypes for n in sizes for quantity in QUANTITIES]
     results = []
-    max_threads = wce_c.show_config("dicts")["default_threads"]
+    loads = [_load_now()]
     total = len(plan)
     for i, (dtype, n, quantity) in enumerate(plan):
         x = (rng.standard_normal(n) * 4).astype(dtype)
         z = (rng.random(n) < 0.1).astype(dtype)
-        ours: Dict[int, Callable[[], object]]
-        if quantity == "loss":
-            ours = {1: lambda: wce_c.loss(z, x, q, n_threads=1),
-                    max_threads: lambda: wce_c.loss(z, x, q, n_threads=max_threads)}
-        else:
-            ours = {1: lambda: wce_c.gradient_hessian(z, x, q, n_threads=1),
-                    max_threads: lambda: wce_c.gradient_hessian(z, x, q, n_threads=max_threads)}
-        row: Dict[str, Any] = {"dtype": dtype, "n": n, "quantity": quantity, "times": {}}
-        for threads, fn in ours.items():
-            row["times"][f"wce_c[{threads}T]"] = _timeit(fn, repeats, budget)
+        row: Dict[str, Any] = {"dtype": dtype, "n": n, "quantity": quantity, "times": {},
+                               "threads": _threads.threads_for(None, n)}
+        for name, fn in _ours(quantity, z, x, q).items():
+            row["times"][name] = _timeit(fn, repeats, budget)
+        loads.append(_load_now())
         peers = {**_numpy_peers(z, x, q), **_optional_peers(z, x, q)}
         with np.errstate(all="ignore"):
             for name, fns in peers.items():
                 if quantity in fns:
                     row["times"][name] = _timeit(fns[quantity], repeats, budget)
-        base = row["times"]["wce_c[1T]"]["median"]
-        row["ratios"] = {k: v["median"] / base for k, v in row["times"].items()
-                         if not k.startswith("wce_c")}
-        row["thread_speedup"] = base / row["times"][f"wce_c[{max_threads}T]"]["median"]
-        row["threads"] = max_threads
+        loads.append(_load_now())
+        base = row["times"]["wce_c"]["median"]
+        row["ratios"] = {k: v["median"] / base for k, v in row["times"].items() if k != "wce_c"}
         results.append(row)
         if progress:
             _progress(i + 1, total, f"{dtype} {quantity} n={n:.0e}")
@@ -198,8 +209,23 @@ def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
         "machine": {"processor": platform.processor() or platform.machine(),
                     "cpu": _cpu_name(), "python": platform.python_version()},
         "call_overhead_us": overhead["median"] * 1e6,
+        "busy": {"max_runnable_elsewhere": max(loads),
+                 "readings_with_others": sum(1 for v in loads if v > 0),
+                 "readings": len(loads)},
         "results": results,
     }
+
+
+def busy_warning(report: Dict[str, Any]) -> Optional[str]:
+    """A warning when other processes ran during the run, else None."""
+    busy = report.get("busy", {})
+    if not busy.get("readings_with_others"):
+        return None
+    return (f"warning: the machine was busy during this run (up to "
+            f"{busy['max_runnable_elsewhere']} runnable tasks of other processes beside "
+            f"{report['config']['usable_cpus']} usable CPUs, in {busy['readings_with_others']} "
+            f"of {busy['readings']} readings): these figures are a busy machine's, not the "
+            "library's speed")
 
 
 def _cpu_name() -> str:
@@ -214,27 +240,31 @@ def _cpu_name() -> str:
 
 
 def format_table(report: Dict[str, Any]) -> str:
-    """Markdown: ns per element of wce_c, and every peer's time over wce_c's (one thread)."""
+    """Markdown: ns per element of the default call, and every other time over it."""
     results = report["results"]
-    peers = list(dict.fromkeys(name for row in results for name in row["ratios"]))
-    threads = results[0]["threads"] if results else 1
-    head = (f"| dtype | quantity | n | wce_c 1 thread ns/elem | {threads} threads speed-up | "
-            + " | ".join(f"{p} time / wce_c" for p in peers) + " |")
-    sep = "|---" * (5 + len(peers)) + "|"
+    others = list(dict.fromkeys(name for row in results for name in row["ratios"]))
+    head = ("| dtype | quantity | n | threads | wce_c ns/elem | "
+            + " | ".join(f"{p} / wce_c" for p in others) + " |")
+    sep = "|---" * (5 + len(others)) + "|"
     lines = [head, sep]
     for row in results:
-        t = row["times"]["wce_c[1T]"]
-        cells = [row["dtype"], row["quantity"], f"{row['n']:.0e}",
-                 f"{t['median'] / row['n'] * 1e9:.2f} (±{t['spread'] * 50:.0f}%)",
-                 f"{row['thread_speedup']:.2f}x"]
-        for p in peers:
+        t = row["times"]["wce_c"]
+        cells = [row["dtype"], row["quantity"], f"{row['n']:.0e}", str(row["threads"]),
+                 f"{t['median'] / row['n'] * 1e9:.2f} (±{t['spread'] * 50:.0f}%)"]
+        for p in others:
             r = row["ratios"].get(p)
             cells.append("" if r is None else
                          f"{r:.2f} (±{row['times'][p]['spread'] * 50:.0f}%)")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append(f"Call overhead for 3 elements: {report['call_overhead_us']:.2f} µs. "
-                 f"Kernels: {report['config']['simd']}; {report['machine']['cpu']}.")
+    lines.append(f"wce_c: the default call (fresh result, n_threads=None). Call overhead for 3 "
+                 f"elements: {report['call_overhead_us']:.2f} µs. wce_c "
+                 f"{report['config']['version']}, kernels {report['config']['simd']}, "
+                 f"{report['config']['usable_cpus']} usable CPUs; {report['machine']['cpu']}.")
+    warning = busy_warning(report)
+    if warning:
+        lines.append("")
+        lines.append(warning)
     return "\n".join(lines)
 
 
@@ -253,44 +283,90 @@ def plot(report: Dict[str, Any], path: str) -> bool:
         rows = [r for r in results if r["dtype"] == dtype and r["quantity"] == quantity]
         names = list(dict.fromkeys(k for r in rows for k in r["times"]))
         for name in names:
-            pts = [(r["n"], r["n"] / r["times"][name]["median"] / 1e6) for r in rows
-                   if name in r["times"]]
-            ax.plot(*zip(*pts), marker="o", label=name)
+            have = [r for r in rows if name in r["times"]]
+            n = np.array([r["n"] for r in have], dtype=float)
+            med = np.array([r["times"][name]["median"] for r in have])
+            spread = np.array([r["times"][name]["spread"] for r in have])
+            rate = n / med / 1e6
+            # the spread as an error bar: (max - min) / median, drawn half either way
+            err = rate * spread / 2
+            ax.errorbar(n, rate, yerr=err, marker="o", capsize=3, label=name,
+                        linewidth=2.5 if name == "wce_c" else 1.2)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("elements")
         ax.set_ylabel("million elements / s")
-        ax.set_title(f"{quantity}, {dtype}")
+        ax.set_title(f"{quantity}, {dtype} (higher is faster)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
+    cfg, machine = report["config"], report["machine"]
+    title = (f"wce_c {cfg['version']}, kernels {cfg['simd']}, {cfg['usable_cpus']} CPUs: "
+             f"{machine['cpu']}; medians, bars = spread")
+    if busy_warning(report):
+        title += " (busy machine)"
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return True
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m wce_c bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6,1e7",
-                        help="comma-separated element counts (default 1e3,...,1e7)")
-    parser.add_argument("--dtypes", default="float32,float64")
-    parser.add_argument("--repeats", type=int, default=7, help="runs per timing (median)")
-    parser.add_argument("--budget", type=float, default=2.0,
-                        help="seconds per timing before fewer repeats are taken")
-    parser.add_argument("--quick", action="store_true", help="sizes 1e3..1e5, 3 repeats")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--plot", metavar="FILE.png", help="draw throughput against size")
-    args = parser.parse_args(argv)
-    sizes = [int(float(s)) for s in ("1e3,1e4,1e5" if args.quick else args.sizes).split(",")]
-    repeats = 3 if args.quick else args.repeats
-    dtypes = [d.strip() for d in args.dtypes.split(",")]
+def _size_list(text: str) -> List[int]:
+    try:
+        sizes = [int(float(s)) for s in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of numbers such as 1e3,1e5") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: every size must be at least 1")
+    return sizes
+
+
+def _dtype_list(text: str) -> List[str]:
+    dtypes = [d.strip() for d in text.split(",")]
     for d in dtypes:
         if d not in ("float32", "float64"):
-            parser.error(f"--dtypes: {d!r} is not float32 or float64")
-    if any(n < 1 for n in sizes):
-        parser.error("--sizes must be positive")
+            raise argparse.ArgumentTypeError(f"{d!r} is not float32 or float64")
+    return dtypes
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return value
+    return parse
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m wce_c bench",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=_size_list, default=_size_list("1e3,1e4,1e5,1e6,1e7"),
+                        help="comma-separated element counts (default 1e3,1e4,1e5,1e6,1e7)")
+    parser.add_argument("--dtypes", type=_dtype_list, default=["float32", "float64"],
+                        help="comma-separated dtypes among float32 and float64 (default both)")
+    parser.add_argument("--repeats", type=_positive(int), default=7,
+                        help="timings per cell, of which the median is shown (default 7)")
+    parser.add_argument("--budget", type=_positive(float), default=2.0,
+                        help="seconds per timing before fewer repeats are taken (default 2)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run: sizes 1e3,1e4,1e5 and 3 repeats")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--plot", metavar="FILE.png",
+                        help="also draw throughput against size (needs matplotlib)")
+    args = parser.parse_args(argv)
+    sizes = _size_list("1e3,1e4,1e5") if args.quick else args.sizes
+    repeats = 3 if args.quick else args.repeats
+    dtypes = args.dtypes
     report = run(sizes, dtypes, repeats, args.budget, progress=True)
     if args.json:
         print(json.dumps(report, indent=1))
+        warning = busy_warning(report)
+        if warning:
+            print(warning, file=sys.stderr)
     else:
         print(format_table(report))
     if args.plot:

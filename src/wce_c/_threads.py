@@ -40,7 +40,7 @@ _state = {"parallel_ran": False, "forked_after_parallel": False}
 # How long a reading of the machine's load stays good: short beside a change of load, long
 # beside the reading's own cost (tens of microseconds).
 LOAD_RECHECK = 0.005
-_load = {"at": -1.0, "others": 0.0}
+_load = {"at": -1.0, "others": 0.0, "last": 0.0}
 
 
 def _after_fork_in_child() -> None:
@@ -81,20 +81,27 @@ def _own_runnable_threads() -> int:
 
 def runnable_elsewhere() -> int:
     """Tasks of other processes that are running or waiting for a CPU now (0 where the OS
-    does not say: then the default is the usable CPUs, as before).  Cached for LOAD_RECHECK
-    seconds."""
+    does not say: then the default is the usable CPUs, as before): the smaller of the last
+    two readings, so that a task that runs for an instant (a kernel worker, a shell) does not
+    cost a call its threads, while a process that keeps running shows in both.  Cached for
+    LOAD_RECHECK seconds."""
     now = time.monotonic()
     if now - _load["at"] < LOAD_RECHECK:
         return int(_load["others"])
     others = 0
     try:
+        # This process's runnable threads are counted before and after the machine's, and
+        # the larger count taken: one of its idle OpenMP workers that stops spinning (or
+        # starts) in between must not pass for another process's task.
+        before = _own_runnable_threads()
         with open("/proc/loadavg", "rb") as f:
             running = int(f.read().split()[3].split(b"/")[0])
-        others = max(0, running - _own_runnable_threads())
+        others = max(0, running - max(before, _own_runnable_threads()))
     except (OSError, ValueError, IndexError):
         pass
-    _load["at"], _load["others"] = now, others
-    return others
+    steady = min(others, int(_load["last"]))
+    _load["at"], _load["others"], _load["last"] = now, steady, others
+    return steady
 
 
 def validate_n_threads(n_threads) -> None:
