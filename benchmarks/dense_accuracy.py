@@ -5,7 +5,8 @@ plain double the reference is too coarse and the script says so).
 
 Random logits over the ranges where each dtype's formulas are hardest (|x| < 20, the tails up
 to where exp(-|x|) underflows, and a wide normal), times every combination of labels
-(0, 1, soft), pos_weight (1, 3, 0.25, 1e4) and sample weight (1, 0.37).  Prints the worst
+(0, 1, soft), pos_weight (1, 3, 0.25, 1e4) and sample weight (none, 1, 0.37; without
+one, 0/1 labels take the plain float64 form).  Prints the worst
 error per dtype and quantity in ULP of the dtype (a soft label's gradient and the label
 gradient in ULP of their larger term), with the inputs where it occurs.  The mpmath table of
 the test suite is the authority; this is the wide net.
@@ -37,7 +38,7 @@ def sweep(dtype, x, labels, pos_weights, weights):
     for z in labels:
         for q in pos_weights:
             for w in weights:
-                zd, qd, wd = (L(dtype(v)) for v in (z, q, w))
+                zd, qd, wd = (L(dtype(v)) for v in (z, q, 1.0 if w is None else w))
                 a, b = wd * (1 - zd), wd * qd * zd
                 refs = {
                     "loss": (a * softplus(xl) + b * softplus(-xl), None),
@@ -49,7 +50,8 @@ def sweep(dtype, x, labels, pos_weights, weights):
                 }
                 zz = np.full_like(x, dtype(z))
                 for name, (ref, scale) in refs.items():
-                    got = getattr(wce_c, name)(zz, x, dtype(q), sample_weight=dtype(w))
+                    got = getattr(wce_c, name)(zz, x, dtype(q),
+                                               sample_weight=None if w is None else dtype(w))
                     sc = np.abs(ref if scale is None else scale).astype(dtype)
                     ok = np.isfinite(sc) & (sc > 0)
                     err = (np.abs(got.astype(L) - ref)[ok]
@@ -73,8 +75,8 @@ def main() -> None:
     for dtype, tail in ((np.float32, 110.0), (np.float64, 750.0)):
         x = np.concatenate([rng.uniform(-20, 20, n), rng.uniform(-tail, tail, n),
                             rng.standard_normal(n) * 3]).astype(dtype)
-        worst = sweep(dtype, x, (0.0, 1.0, 0.3, 0.7), (1.0, 3.0, 0.25, 1e4), (1.0, 0.37))
-        print(f"{np.dtype(dtype).name} ({x.size} logits x 32 label/pos_weight/weight sets, "
+        worst = sweep(dtype, x, (0.0, 1.0, 0.3, 0.7), (1.0, 3.0, 0.25, 1e4), (None, 1.0, 0.37))
+        print(f"{np.dtype(dtype).name} ({x.size} logits x 48 label/pos_weight/weight sets, "
               f"kernels {wce_c.show_config('dicts')['simd']}):")
         for name, (err, xv, z, q, w) in worst.items():
             print(f"  {name:15s} {err:.3f} ULP  (x={xv!r}, z={z}, q={q}, w={w})")
