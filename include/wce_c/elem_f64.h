@@ -27,17 +27,24 @@ WCE_ELEM wce_dd wce_dd_over_d(wce_dd n, wce_parts p)
     return q;
 }
 
-/* Coefficients as exact pairs: 1 - z (exact for 0 <= z <= 2) and q z. */
-WCE_ELEM wce_dd wce_coef_neg(double z) { return wce_two_sum(1.0, -z); }
-WCE_ELEM wce_dd wce_coef_pos(double z, double q) { return wce_two_product(q, z); }
+/* The coefficients of an element as exact pairs, a = 1 - z (exact for 0 <= z <= 2) and
+ * b = q z, and whether the compensated evaluation is valid for it: every operand that
+ * Dekker's product splits stays below 2^960 (its split overflows near 2^997).  Decided from
+ * the inputs alone, so that the levels with FMA, which would not overflow, take the same
+ * branch and the same bits. */
+typedef struct {
+    wce_dd a, b;
+    int in_range;
+} wce_coefs;
 
-/* Whether the compensated evaluation is valid: every operand that Dekker's product splits
- * stays below 2^960 (its split overflows near 2^997).  Decided from the inputs alone, so that
- * the levels with FMA, which would not overflow, take the same branch and the same bits. */
-WCE_ELEM int wce_in_dd_range(double z, double ax, double q, double w)
+WCE_ELEM wce_coefs wce_coefs_of(double z, double q, double w, wce_parts p)
 {
     const double lim = 0x1p960;
-    return fabs(z) < lim && ax < lim && fabs(q) < lim && fabs(w) < lim;
+    wce_coefs c;
+    c.a = wce_two_sum(1.0, -z);
+    c.b = wce_two_product(q, z);
+    c.in_range = fabs(z) < lim && p.ax < lim && fabs(q) < lim && fabs(w) < lim;
+    return c;
 }
 
 /* w (hi + lo) rounded once, times the far-tail scale; the plain value where the pair is not
@@ -67,11 +74,12 @@ WCE_ELEM wce_dd wce_softplus_pair_dd(wce_dd a, wce_dd b, wce_parts p, double *sc
 WCE_ELEM double wce_loss_elem_f64(double z, double x, double q, double w)
 {
     const wce_parts p = wce_parts_f64(x);
-    const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
+    const wce_coefs c = wce_coefs_of(z, q, w, p);
+    const wce_dd a = c.a, b = c.b;
     double scale;
     const wce_dd s = wce_softplus_pair_dd(a, b, p, &scale);
     const double plain = wce_softplus_pair_plain(w * a.hi, w * b.hi, p);
-    return wce_finish(s, w, scale, plain, wce_in_dd_range(z, p.ax, q, w));
+    return wce_finish(s, w, scale, plain, c.in_range);
 }
 
 /* a sigma(x) - b sigma(-x) in pairs.  With e = e^-|x| (times the far-tail factor), both
@@ -95,11 +103,12 @@ WCE_ELEM wce_dd wce_sigmoid_pair_dd(wce_dd a, wce_dd b, wce_parts p, double *sca
 WCE_ELEM double wce_gradient_elem_f64(double z, double x, double q, double w)
 {
     const wce_parts p = wce_parts_f64(x);
-    const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
+    const wce_coefs c = wce_coefs_of(z, q, w, p);
+    const wce_dd a = c.a, b = c.b;
     double scale;
     const wce_dd s = wce_sigmoid_pair_dd(a, b, p, &scale);
     return wce_finish(s, w, scale, wce_sigmoid_pair_plain(w * a.hi, w * b.hi, p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
 }
 
 /* l sigma(x) sigma(-x) = l e / (1 + e)^2 in pairs: l e, then two quotients by 1 + e. */
@@ -111,19 +120,21 @@ WCE_ELEM wce_dd wce_sigmoid_product_dd(wce_dd a, wce_dd b, wce_parts p)
 WCE_ELEM double wce_hessian_elem_f64(double z, double x, double q, double w)
 {
     const wce_parts p = wce_parts_f64(x);
-    const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
+    const wce_coefs c = wce_coefs_of(z, q, w, p);
+    const wce_dd a = c.a, b = c.b;
     const wce_dd s = wce_sigmoid_product_dd(a, b, p);
     return wce_finish(s, w, p.scale, wce_sigmoid_product_plain(w * (a.hi + b.hi), p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
 }
 
 WCE_ELEM double wce_label_gradient_elem_f64(double z, double x, double q, double w)
 {
     const wce_parts p = wce_parts_f64(x);
+    const wce_coefs c = wce_coefs_of(z, q, w, p); /* for its range decision only */
     double scale;
     const wce_dd s = wce_softplus_pair_dd(wce_dd_of(-1.0), wce_dd_of(q), p, &scale);
     const double r = wce_finish(s, w, scale, wce_softplus_pair_plain(-w, w * q, p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
     return (z != z) ? z : r;
 }
 
@@ -132,28 +143,30 @@ WCE_ELEM void wce_loss_gradient_elem_f64(double z, double x, double q, double w,
                                           double *loss, double *grad)
 {
     const wce_parts p = wce_parts_f64(x);
-    const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
+    const wce_coefs c = wce_coefs_of(z, q, w, p);
+    const wce_dd a = c.a, b = c.b;
     double sl, sg;
     const wce_dd l = wce_softplus_pair_dd(a, b, p, &sl);
     const wce_dd g = wce_sigmoid_pair_dd(a, b, p, &sg);
     *loss = wce_finish(l, w, sl, wce_softplus_pair_plain(w * a.hi, w * b.hi, p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
     *grad = wce_finish(g, w, sg, wce_sigmoid_pair_plain(w * a.hi, w * b.hi, p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
 }
 
 WCE_ELEM void wce_gradient_hessian_elem_f64(double z, double x, double q, double w,
                                              double *grad, double *hess)
 {
     const wce_parts p = wce_parts_f64(x);
-    const wce_dd a = wce_coef_neg(z), b = wce_coef_pos(z, q);
+    const wce_coefs c = wce_coefs_of(z, q, w, p);
+    const wce_dd a = c.a, b = c.b;
     double sg;
     const wce_dd g = wce_sigmoid_pair_dd(a, b, p, &sg);
     const wce_dd h = wce_sigmoid_product_dd(a, b, p);
     *grad = wce_finish(g, w, sg, wce_sigmoid_pair_plain(w * a.hi, w * b.hi, p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
     *hess = wce_finish(h, w, p.scale, wce_sigmoid_product_plain(w * (a.hi + b.hi), p),
-                      wce_in_dd_range(z, p.ax, q, w));
+                      c.in_range);
 }
 
 WCE_END_DECLS
