@@ -27,7 +27,7 @@ def hog_processes(n):
     return procs
 
 
-def paired_timings(func, args, repeats, budget):
+def paired_timings(func, args, repeats, budget, threads=None):
     """Timings of the one-thread call and the default call, alternating call by call (so that
     a change of load hits both alike), up to ``repeats`` pairs or ``budget`` seconds."""
     one, default = [], []
@@ -36,7 +36,7 @@ def paired_timings(func, args, repeats, budget):
         t0 = time.perf_counter()
         func(*args, n_threads=1)
         t1 = time.perf_counter()
-        func(*args)
+        func(*args, n_threads=threads)
         t2 = time.perf_counter()
         one.append(t1 - t0)
         default.append(t2 - t1)
@@ -52,13 +52,16 @@ def main(argv=None):
     parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6,1e7",
                         help="comma-separated element counts")
     parser.add_argument("--repeats", type=int, default=400, help="call pairs per cell, at most")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="n_threads of the timed call instead of the default (None)")
     parser.add_argument("--budget", type=float, default=3.0,
                         help="seconds at most per cell and mode")
     args = parser.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     procs = hog_processes(args.hogs)
     try:
-        print(f"hogs: {args.hogs} (pids {[p.pid for p in procs]}); load "
+        print(f"timed call: n_threads={args.threads}; hogs: {args.hogs} "
+              f"(pids {[p.pid for p in procs]}); load "
               f"{open('/proc/loadavg').read().split()[3] if os.path.exists('/proc/loadavg') else '?'}")
         print(f"{'dtype':8} {'quantity':10} {'n':>9} {'1 thread ms':>12} {'default ms':>11} "
               f"{'median ratio':>13} {'p95 ratio':>10} {'pairs':>6}")
@@ -69,7 +72,8 @@ def main(argv=None):
                 z = (rng.random(n) < 0.2).astype(dtype)
                 for name, func in (("loss", wce_c.loss), ("grad_hess", wce_c.gradient_hessian)):
                     func(z, x, 3.0)
-                    one, default = paired_timings(func, (z, x, 3.0), args.repeats, args.budget)
+                    one, default = paired_timings(func, (z, x, 3.0), args.repeats, args.budget,
+                                                  args.threads)
                     m1, md = np.median(one), np.median(default)
                     p1, pd = np.percentile(one, 95), np.percentile(default, 95)
                     print(f"{dtype:8} {name:10} {n:9.0e} {m1 * 1e3:12.4f} {md * 1e3:11.4f} "

@@ -70,7 +70,7 @@ def _timeit(fn: Callable[[], object], repeats: int, budget: float) -> Dict[str, 
             "runs": len(times)}
 
 
-def _numpy_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
+def _numpy_peers(z, x, q) -> Dict[str, Dict[str, Any]]:
     one = x.dtype.type(1)
     qd = x.dtype.type(q)
 
@@ -99,8 +99,8 @@ def _numpy_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
             "numpy-stable": {"loss": stable_loss, "grad_hess": stable_gh}}
 
 
-def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
-    peers: Dict[str, Dict[str, Callable]] = {}
+def _optional_peers(z, x, q) -> Dict[str, Dict[str, Any]]:
+    peers: Dict[str, Dict[str, Any]] = {}
     try:
         from scipy import special
     except ImportError:
@@ -124,7 +124,6 @@ def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
     except ImportError:
         have_torch = False
     if have_torch:
-        torch.set_num_threads(1)
         tz, tx = torch.from_numpy(z), torch.from_numpy(x)
         tq = torch.tensor([q], dtype=tx.dtype)
         fn = torch.nn.functional.binary_cross_entropy_with_logits
@@ -139,7 +138,11 @@ def _optional_peers(z, x, q) -> Dict[str, Dict[str, Callable]]:
                 l = (1 - tz) + tq * tz
                 return (l * p - tq * tz).numpy(), (l * p * (1 - p)).numpy()
 
-        peers["torch"] = {"loss": torch_loss, "grad_hess": torch_gh}
+        # One thread for PyTorch while it is timed, and its own setting back afterwards:
+        # torch.set_num_threads also sets the OpenMP default of the libgomp that this
+        # package shares with it, which would limit wce_c's default call too.
+        peers["torch"] = {"loss": torch_loss, "grad_hess": torch_gh,
+                          "threads": (torch.get_num_threads, torch.set_num_threads)}
     try:
         import tensorflow as tf  # noqa: F401
     except ImportError:
@@ -194,14 +197,23 @@ def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
         with np.errstate(all="ignore"):
             for name, fns in peers.items():
                 if quantity in fns:
-                    row["times"][name] = _timeit(fns[quantity], repeats, budget)
+                    get_threads, set_threads = fns.get("threads", (None, None))
+                    before = get_threads() if get_threads else None
+                    if set_threads:
+                        set_threads(1)
+                    try:
+                        row["times"][name] = _timeit(fns[quantity], repeats, budget)
+                    finally:
+                        if set_threads:
+                            set_threads(before)
         loads.append(_load_now())
         base = row["times"]["wce_c"]["median"]
         row["ratios"] = {k: v["median"] / base for k, v in row["times"].items() if k != "wce_c"}
         results.append(row)
         if progress:
             _progress(i + 1, total, f"{dtype} {quantity} n={n:.0e}")
-    overhead = _timeit(lambda: wce_c.loss(np.zeros(3), np.zeros(3)), max(repeats, 200), 1.0)
+    three = np.zeros(3)
+    overhead = _timeit(lambda: wce_c.loss(three, three), max(repeats, 200), 1.0)
     cfg = wce_c.show_config("dicts")
     return {
         "config": {k: cfg[k] for k in ("version", "simd", "openmp", "default_threads",
