@@ -110,6 +110,39 @@ def test_forked_children_do_not_hang_and_get_the_same_result(tmp_path):
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
 
 
+FORK_AFTER_LIGHTGBM = textwrap.dedent("""
+    import os, sys
+    import numpy as np
+    import lightgbm as lgb
+    import wce_c
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2000, 5)); y = (X[:, 0] > 0) * 1.0
+    lgb.train({"objective": "binary", "num_threads": 2, "verbose": -1},
+              lgb.Dataset(X, y), num_boost_round=3)   # LightGBM runs libgomp regions
+    x = np.linspace(-10, 10, 300_000)
+    pid = os.fork()
+    if pid == 0:
+        r = wce_c.loss(np.ones_like(x), x, 2.0, reduction="sum", n_threads=2)
+        os._exit(0 if np.isfinite(r) else 3)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0, status
+    print("ok")
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_forked_after_lightgbm_ran_does_not_hang(tmp_path):
+    """The parent never ran a parallel region of this package, but LightGBM, which shares
+    the system's libgomp, did: the child must still not hang."""
+    pytest.importorskip("lightgbm")
+    script = tmp_path / "fork_lgb.py"
+    script.write_text(FORK_AFTER_LIGHTGBM)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
 def test_concurrent_python_threads_get_the_serial_bits():
     rng = np.random.default_rng(11)
     x = rng.standard_normal(100_000) * 8

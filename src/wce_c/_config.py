@@ -104,8 +104,9 @@ def show_config(mode: str = "stdout"):
         f"  OpenMP:           {omp}",
         f"  threads:          {cfg['default_threads']} by default "
         f"(omp_get_max_threads {cfg['omp_max_threads']}, usable CPUs {cfg['usable_cpus']}); "
-        f"one thread below {cfg['parallel_min_size']} elements",
-        f"  min share / sum block: {cfg['chunk']} / {cfg['sum_block']} elements",
+        f"one thread below {cfg['parallel_min_size']} elements, fewer while other processes "
+        "keep CPUs busy",
+        f"  min chunk / sum block: {cfg['chunk']} / {cfg['sum_block']} elements",
         f"  headers:          {cfg['include']}",
         f"  Python {cfg['python']}, NumPy {cfg['numpy']}, {cfg['machine']}",
     ]

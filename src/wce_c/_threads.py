@@ -16,8 +16,11 @@ Rules (DESIGN section 3):
 Inputs smaller than ``PARALLEL_MIN_SIZE`` run on one thread, without starting a thread team.
 
 Fork safety: GNU libgomp leaves a forked child hung at its first parallel region when the
-parent had run one before the fork.  So once this process has run a parallel region, a child
-forked from it runs every kernel on one thread, outside any parallel region.
+parent had run one before the fork, whoever ran it: this package, or another library that
+shares the system's libgomp (LightGBM does).  A region leaves its pool threads behind, so a
+child forked from a process that had run a parallel region here, or that had any thread
+besides the forking one (counted in ``/proc/self/task`` at the fork; where that cannot be
+read, any fork counts), runs every kernel on one thread, outside any parallel region.
 """
 
 from __future__ import annotations
@@ -35,21 +38,28 @@ from . import _kernels
 # CHUNK_MIN (4096) elements to hand out anyway.
 PARALLEL_MIN_SIZE = 1 << 13
 
-_state = {"parallel_ran": False, "forked_after_parallel": False}
+_state = {"parallel_ran": False, "threads_at_fork": 1, "forked_after_parallel": False}
 
 # How long a reading of the machine's load stays good: short beside a change of load, long
 # beside the reading's own cost (tens of microseconds).
-LOAD_RECHECK = 0.005
+LOAD_RECHECK = 0.02
 _load = {"at": -1.0, "others": 0.0, "last": 0.0}
 
 
+def _before_fork() -> None:
+    try:
+        _state["threads_at_fork"] = len(os.listdir("/proc/self/task"))
+    except OSError:
+        _state["threads_at_fork"] = 2  # unknown: as if another thread pool existed
+
+
 def _after_fork_in_child() -> None:
-    if _state["parallel_ran"]:
+    if _state["parallel_ran"] or _state["threads_at_fork"] > 1:
         _state["forked_after_parallel"] = True
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def usable_cpus() -> int:
