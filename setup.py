@@ -30,6 +30,13 @@ HERE = Path(__file__).resolve().parent
 INCLUDE = HERE / "include"
 
 
+def is_x86_32():
+    """A 32-bit x86 interpreter (on a 32- or a 64-bit kernel)."""
+    machine = platform.machine().lower()
+    return (machine in ("i386", "i486", "i586", "i686", "x86")
+            or (machine in ("x86_64", "amd64") and sys.maxsize <= 2**32))
+
+
 def compiler_flags():
     """Optimisation flags for the kernels, per compiler family."""
     if sys.platform == "win32":
@@ -37,7 +44,11 @@ def compiler_flags():
     # -fno-trapping-math lets the compiler if-convert the branch-free selects;
     # -ffp-contract=off: no contraction chosen by the compiler; the header fuses the
     # polynomial steps itself (WCE_MADD), identically on every level with FMA.
-    return ["-O3", "-std=c11", "-fno-trapping-math", "-ffp-contract=off"]
+    flags = ["-O3", "-std=c11", "-fno-trapping-math", "-ffp-contract=off"]
+    if is_x86_32():
+        # SSE2 arithmetic instead of x87's excess precision, which the header refuses
+        flags += ["-msse2", "-mfpmath=sse"]
+    return flags
 
 
 def openmp_flags():

@@ -6,10 +6,18 @@
 #ifndef WCE_C_CONFIG_H
 #define WCE_C_CONFIG_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
+
+/* Every error bound of the core assumes that each operation rounds to its operands' type.
+ * With excess precision (x87 arithmetic, gcc's default on 32-bit x86) the exponentials'
+ * range reduction by WCE_SHIFTER does not round, and results are wrong by up to 2x: refuse. */
+#if defined(FLT_EVAL_METHOD) && (FLT_EVAL_METHOD == 1 || FLT_EVAL_METHOD == 2)
+#error "wce_c needs FLT_EVAL_METHOD == 0 (no excess precision); on 32-bit x86 compile with -msse2 -mfpmath=sse"
+#endif
 
 #ifdef __cplusplus
 #define WCE_RESTRICT __restrict
