@@ -22,6 +22,7 @@ from ._api import (
     weighted_cross_entropy_with_logits,
 )
 from ._config import get_include, show_config
+from ._probability import probability
 
 __version__ = "0.1.0"
 
@@ -33,6 +34,7 @@ __all__ = [
     "label_gradient",
     "loss_gradient",
     "gradient_hessian",
+    "probability",
     "get_include",
     "show_config",
     "__version__",

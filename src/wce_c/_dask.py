@@ -5,6 +5,7 @@ sample_weight.  The call builds a graph and computes nothing:
 
 * elementwise quantities: one task per block, the inputs' chunks unified first; a fused pair
   (loss + gradient, gradient + hessian) comes from one task per block that computes both;
+* ``probability``: one task per block of the logits, pos_weight broadcast to their chunks;
 * reductions: one task per block computes that block's sum in double (the same kernel sum as
   in memory, so float32 inputs keep their float64 partial sums), and the partial sums are
   added by Dask's tree reduction in float64; "mean" divides by the number of elements.
@@ -119,3 +120,25 @@ def loss_reduction(labels, logits, pos_weight, sample_weight, reduction, n_threa
     if reduction == "mean":
         total = total / x.size if x.size else da.full((), np.nan, dtype=np.float64)
     return total.astype(dtype)
+
+
+def probability(func, logits, pos_weight, out):
+    """Lazy ``probability`` (``func``): one task per block of the logits."""
+    import dask.array as da
+
+    if out is not None:
+        raise ValueError("out is not supported with dask arrays: the results are lazy")
+    x = logits if isinstance(logits, da.Array) else da.asarray(_rules.real_array("logits", logits))
+    _rules.check_real_dtype("logits", x.dtype)
+    dtype = _rules.compute_dtype(x.dtype)
+    if isinstance(pos_weight, da.Array):
+        _rules.check_real_dtype("pos_weight", pos_weight.dtype)
+        _rules.check_broadcast("pos_weight", pos_weight.shape, x.shape)
+        q = da.broadcast_to(pos_weight, x.shape).rechunk(x.chunks)
+    else:
+        q_np = _rules.real_array("pos_weight", pos_weight)
+        func(np.zeros(q_np.shape), q_np)  # the checks of its values, now rather than at compute
+        _rules.check_broadcast("pos_weight", q_np.shape, x.shape)
+        q = da.broadcast_to(da.asarray(q_np), x.shape).rechunk(x.chunks)
+    return da.map_blocks(lambda xb, qb: np.asarray(func(xb, qb)), x, q, dtype=dtype,
+                         meta=np.empty((0,) * x.ndim, dtype=dtype), name="wce-probability")

@@ -1,0 +1,126 @@
+"""``probability``: the positive-class probability under the data's own base rate, from the
+margins of a model trained with the weighted loss.
+
+Why a shift.  For one input with true positive probability p, the expected weighted loss of
+a margin x is (1 - p) softplus(x) + q p softplus(-x); its derivative in x is
+(1 - p) sigma(x) - q p sigma(-x), zero where sigma(x) / sigma(-x) = e^x = q p / (1 - p), that
+is x = logit(p) + log q.  So a model that minimises the weighted loss predicts q-weighted
+odds, and p = sigma(x - log q).
+
+How it stays exact.  log q is carried as a double-double L = L_hi + L_lo (from a 40-digit
+decimal logarithm), and t = x - L as t_hi + t_lo with t_hi = x - L_hi rounded and t_lo its
+exact rounding error (TwoSum) less L_lo.  With E = e^-|t_hi| (at most about one ULP from
+NumPy's exp), e^-|t| = E (1 -+ t_lo) to second order in t_lo (|t_lo| is below one ULP of
+t_hi), and sigma(t) = 1 / (1 + e^-t) for t >= 0, e^t / (1 + e^t) for t < 0: a few roundings,
+each relative to the result, in every range: far below 0 sigma(t) is e^t itself (subnormal
+results keep their absolute accuracy), far above it is 1.  float32 margins are computed in
+float64 and rounded once.  The infinities give 0 and 1, NaN stays NaN.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from . import _dask, _rules
+
+
+def _log_pair(q: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """log q as hi + lo, |lo| <= ulp(hi) / 2, for positive finite float64 values."""
+    values, inverse = np.unique(q, return_inverse=True)
+    hi = np.empty(values.size)
+    lo = np.empty(values.size)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        for k, v in enumerate(values.tolist()):
+            exact = Decimal(v).ln()
+            hi[k] = float(exact)
+            lo[k] = float(exact - Decimal(hi[k]))
+    return hi[inverse].reshape(q.shape), lo[inverse].reshape(q.shape)
+
+
+def _check_pos_weight(value, shape) -> np.ndarray:
+    q = _rules.real_array("pos_weight", value)
+    _rules.check_broadcast("pos_weight", q.shape, shape)
+    q64 = q.astype(np.float64)
+    bad = ~(np.isfinite(q64) & (q64 > 0))
+    if bad.any():
+        first = q64.reshape(-1)[int(np.flatnonzero(bad.reshape(-1))[0])]
+        raise ValueError(
+            f"pos_weight must be finite and > 0 for probability (log q shifts the margins), "
+            f"got {first!r}")
+    return q64
+
+
+def _shifted_sigmoid(x: np.ndarray, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """sigma(x - (hi + lo)) in float64, by the steps of the module note."""
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        t_hi = x - hi
+        bb = t_hi - x
+        err = (x - (t_hi - bb)) + (-hi - bb)  # TwoSum: x - hi = t_hi + err exactly
+        t_lo = err - lo
+        big = np.abs(t_hi) < np.inf
+        t_lo = np.where(big, t_lo, 0.0)  # at infinite t the correction does not apply
+        pos = t_hi >= 0
+        e = np.exp(-np.abs(t_hi))
+        e = e * np.where(pos, 1.0 - t_lo, 1.0 + t_lo)  # e^-|t| to second order in t_lo
+        return np.where(pos, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def probability(
+    logits: ArrayLike,
+    pos_weight: ArrayLike = 1.0,
+    *,
+    out: Optional[np.ndarray] = None,
+) -> Union[np.floating[Any], NDArray[np.floating[Any]]]:
+    """Probability of the positive class, from margins trained with ``pos_weight``.
+
+    A model that minimises the weighted loss with pos_weight q predicts q-weighted odds:
+    the minimiser of ``(1 - p) softplus(x) + q p softplus(-x)`` is ``x = logit(p) + log q``.
+    This returns ``p = sigmoid(x - log q)``, the probability under the data's own base
+    rate, with the shift carried in double-double so that the result stays within a few
+    ULP of the exact value at every margin (including ``|x|`` beyond 745 in float64, where
+    the result is subnormal or 1).  ``pos_weight=1`` gives the plain sigmoid.
+
+    Parameters
+    ----------
+    logits : array_like
+        Raw margins (XGBoost's ``output_margin=True``, LightGBM's ``raw_score=True``,
+        CatBoost's ``prediction_type="RawFormulaVal"``).  float32 and float16 compute in
+        float32, everything else in float64; dask arrays give a lazy result.
+    pos_weight : array_like, default 1.0
+        The pos_weight the model was trained with: finite and > 0; a scalar, a per-class
+        vector along the last axis (multi-label), or anything that broadcasts to the
+        logits' shape without growing it.
+    out : ndarray, optional
+        Where to write the result (the logits' shape and compute dtype, writable).
+
+    Examples
+    --------
+    >>> import numpy as np, wce_c
+    >>> wce_c.probability(np.array([0.0, np.log(9.0), 800.0, -np.inf]), pos_weight=9.0)
+    array([0.1, 0.5, 1. , 0. ])
+    >>> float(wce_c.probability(-740.0, pos_weight=0.5))  # subnormal, not 0
+    8.4e-322
+    """
+    if _dask.any_dask(logits, pos_weight):
+        return _dask.probability(probability, logits, pos_weight, out)
+    x = _rules.real_array("logits", logits)
+    dtype = _rules.compute_dtype(x.dtype)
+    q = _check_pos_weight(pos_weight, x.shape)
+    if out is not None:
+        if not isinstance(out, np.ndarray):
+            raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+        if out.shape != x.shape or out.dtype != dtype or not out.flags.writeable:
+            raise ValueError(
+                f"out must be a writable array of the logits' shape {x.shape} and the compute "
+                f"dtype {dtype}, got shape {out.shape}, dtype {out.dtype}")
+    hi, lo = _log_pair(np.asarray(q, order="C"))
+    result = _shifted_sigmoid(x.astype(np.float64), hi, lo).astype(dtype)
+    if out is not None:
+        np.copyto(out, result)
+        return out
+    return result[()] if result.ndim == 0 else result
