@@ -1,5 +1,6 @@
 """wce_c.probability: sigma(x - log q) against mpmath in ULP, its limits and errors, vector
-pos_weight, out=, dask, and the property it exists for (the weighted loss's minimiser)."""
+pos_weight, out=, dask, and the property it exists for (the weighted loss's minimiser);
+wce_c.intercept against its closed form and as the zero of the total gradient."""
 
 import numpy as np
 import pytest
@@ -38,6 +39,8 @@ def test_limits_and_nan():
     got = wce_c.probability(np.array([np.inf, -np.inf, np.nan, 1e308, -1e308]), 5.0)
     assert got[0] == 1.0 and got[1] == 0.0 and np.isnan(got[2])
     assert got[3] == 1.0 and got[4] == 0.0
+    f = wce_c.probability(np.array([3e38, -3e38, np.inf, -np.inf], np.float32), 1e6)
+    assert f.dtype == np.float32 and f.tolist() == [1.0, 0.0, 1.0, 0.0]
     assert wce_c.probability(-745.0, 0.5) > 0  # subnormal, not flushed
 
 
@@ -98,3 +101,48 @@ def test_dask_gives_the_same_bits():
     np.testing.assert_array_equal(lazy.compute(), wce_c.probability(x, q))
     with pytest.raises(ValueError, match="pos_weight"):
         wce_c.probability(da.from_array(x, chunks=(300, 2)), 0.0)
+
+
+def test_intercept_closed_form_and_zero_of_the_total_gradient():
+    rng = np.random.default_rng(4)
+    n = 5000
+    z = (rng.random(n) < 0.07) * 1.0
+    z[:50] = 0.35  # soft labels too
+    w = rng.uniform(0.2, 3.0, n)
+    q = 6.5
+    m = wce_c.intercept(z, q, sample_weight=w)
+    w_pos, w_neg = np.sum(w * z), np.sum(w * (1 - z))
+    assert abs(m - np.log(q * w_pos / w_neg)) <= 4 * np.spacing(abs(m))
+    g = wce_c.gradient(z, np.full(n, m), q, sample_weight=w)
+    scale = np.sum(np.abs(g))
+    assert abs(np.sum(g)) <= 1e-12 * scale  # the total gradient vanishes there
+    # and probability of it is the weighted base rate
+    assert abs(float(wce_c.probability(m, q)) - w_pos / (w_pos + w_neg)) < 1e-15
+
+
+def test_intercept_per_column_with_per_class_pos_weight():
+    rng = np.random.default_rng(6)
+    z = (rng.random((2000, 3)) < [0.02, 0.3, 0.9]) * 1.0
+    q = np.array([20.0, 1.0, 0.1])
+    m = wce_c.intercept(z, q)
+    assert m.shape == (3,)
+    for k in range(3):
+        assert m[k] == wce_c.intercept(z[:, k], q[k])
+    w = rng.uniform(0, 1, 2000)
+    np.testing.assert_array_equal(wce_c.intercept(z, q, sample_weight=w),
+                                  wce_c.intercept(z, q, sample_weight=np.c_[w, w, w]))
+
+
+def test_intercept_errors_name_the_problem():
+    with pytest.raises(ValueError, match="no positive"):
+        wce_c.intercept(np.zeros(10))
+    with pytest.raises(ValueError, match="no negative weight in column 1"):
+        wce_c.intercept(np.c_[np.r_[1.0, 0.0], np.r_[1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        wce_c.intercept(np.array([0.0, 1.5]))
+    with pytest.raises(ValueError, match="pos_weight"):
+        wce_c.intercept(np.array([0.0, 1.0]), 0.0)
+    with pytest.raises(ValueError, match="sample_weight"):
+        wce_c.intercept(np.array([0.0, 1.0]), sample_weight=[1.0, -1.0])
+    with pytest.raises(ValueError, match="shape"):
+        wce_c.intercept(np.zeros((2, 2, 2)))

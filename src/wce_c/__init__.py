@@ -22,7 +22,7 @@ from ._api import (
     weighted_cross_entropy_with_logits,
 )
 from ._config import get_include, show_config
-from ._probability import probability
+from ._probability import intercept, probability
 
 __version__ = "0.1.0"
 
@@ -35,6 +35,7 @@ __all__ = [
     "loss_gradient",
     "gradient_hessian",
     "probability",
+    "intercept",
     "get_include",
     "show_config",
     "__version__",

@@ -1,5 +1,6 @@
 """``probability``: the positive-class probability under the data's own base rate, from the
-margins of a model trained with the weighted loss.
+margins of a model trained with the weighted loss; ``intercept``: the constant margin a model
+trained with it should start from.
 
 Why a shift.  For one input with true positive probability p, the expected weighted loss of
 a margin x is (1 - p) softplus(x) + q p softplus(-x); its derivative in x is
@@ -124,3 +125,89 @@ def probability(
         np.copyto(out, result)
         return out
     return result[()] if result.ndim == 0 else result
+
+
+def intercept(
+    labels: ArrayLike,
+    pos_weight: ArrayLike = 1.0,
+    *,
+    sample_weight: Optional[ArrayLike] = None,
+) -> Union[np.floating[Any], NDArray[np.floating[Any]]]:
+    """The constant margin that minimises the weighted loss: where a model should start.
+
+    The total loss of a constant margin x is ``W- softplus(x) + q W+ softplus(-x)`` with
+    ``W+ = sum w z`` and ``W- = sum w (1 - z)``; its derivative ``W- sigma(x) - q W+ sigma(-x)``
+    is zero where ``e^x = q W+ / W-``, so the minimiser is ``log(q W+ / W-)``, computed as
+    ``log q + log(W+ / W-)`` (with ``log q`` in double-double).  ``probability`` of it is the
+    weighted base rate ``W+ / (W+ + W-)``.
+
+    Parameters
+    ----------
+    labels : array_like
+        Labels in [0, 1] (0/1 or soft), shape (n,) for one output or (n, k) for k outputs
+        (then one margin per column).
+    pos_weight : array_like, default 1.0
+        Finite and > 0: a scalar, or a vector of length k for (n, k) labels.
+    sample_weight : array_like, optional
+        Finite and >= 0, shape (n,) (the same weight for every column) or the labels' shape.
+
+    Returns
+    -------
+    A float64 scalar for (n,) labels, a float64 array of k margins for (n, k) labels.
+    A ValueError names the column where the minimiser does not exist: no positive (W+ = 0,
+    the loss falls toward margin -inf) or no negative weight (W- = 0).
+
+    Examples
+    --------
+    >>> import numpy as np, wce_c
+    >>> z = np.r_[np.ones(10), np.zeros(90)]
+    >>> round(float(wce_c.intercept(z, pos_weight=9.0)), 12)   # log(9 * 10 / 90) = 0
+    0.0
+    >>> wce_c.intercept(np.c_[z, 1 - z], pos_weight=[1.0, 2.0])
+    array([-2.19722458,  2.89037176])
+    """
+    z = _rules.real_array("labels", labels)
+    if z.ndim not in (1, 2) or z.shape[0] == 0:
+        raise ValueError(f"labels must have shape (n,) or (n, k) with n > 0, got {z.shape}")
+    z = z.astype(np.float64)
+    bad = ~((z >= 0) & (z <= 1))
+    if bad.any():
+        i = int(np.flatnonzero(bad.reshape(-1))[0])
+        raise ValueError(f"labels must lie in [0, 1], got {z.reshape(-1)[i]!r} at flat index {i}")
+    cols = z.shape[1:]
+    q = _check_pos_weight(pos_weight, cols if cols else ())
+    if sample_weight is None:
+        w = np.ones(z.shape[0])
+    else:
+        w = _rules.real_array("sample_weight", sample_weight).astype(np.float64)
+        if w.shape not in ((z.shape[0],), z.shape):
+            raise ValueError(
+                f"sample_weight must have shape ({z.shape[0]},) or the labels' shape "
+                f"{z.shape}, got {w.shape}")
+        bad = ~(np.isfinite(w) & (w >= 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad.reshape(-1))[0])
+            raise ValueError(
+                f"sample_weight must be finite and >= 0, got {w.reshape(-1)[i]!r} at flat "
+                f"index {i}")
+    if w.ndim == 1 and z.ndim == 2:
+        w = w[:, None]
+    w_pos = np.sum(w * z, axis=0)
+    w_neg = np.sum(w * (1.0 - z), axis=0)
+    for name, total in (("positive", w_pos), ("negative", w_neg)):
+        empty = np.flatnonzero(np.atleast_1d(total) <= 0)
+        if empty.size:
+            where = f" in column {int(empty[0])}" if z.ndim == 2 else ""
+            raise ValueError(
+                f"the labels carry no {name} weight{where}: the weighted loss has no minimising "
+                f"constant margin")
+    hi, lo = _log_pair(np.asarray(q, order="C"))
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        ratio = w_pos / w_neg
+        # log of the quotient (one rounding less), or of each sum where the quotient would
+        # leave the range
+        safe = (ratio > 0) & (ratio < np.inf)
+        log_ratio = np.where(safe, np.log(np.where(safe, ratio, 1.0)),
+                             np.log(w_pos) - np.log(w_neg))
+        margin = (hi + lo) + log_ratio
+    return margin if z.ndim == 2 else np.float64(margin)
