@@ -44,6 +44,16 @@ WCE_BEGIN_DECLS
 #define WCE_ELEM static inline
 #endif
 
+/* Not inlined: the recursive pairwise sum, whose inlined copies with a known length make GCC
+ * at -O2 warn about loops it has itself made impossible (-Waggressive-loop-optimizations). */
+#if defined(__GNUC__) || defined(__clang__)
+#define WCE_NOINLINE __attribute__((noinline, unused))
+#elif defined(_MSC_VER)
+#define WCE_NOINLINE __declspec(noinline)
+#else
+#define WCE_NOINLINE
+#endif
+
 /* a * b + c for the polynomial steps: one fused rounding where the instruction set has FMA
  * (the avx2 and avx512 levels, which therefore agree bit for bit), two roundings elsewhere
  * (baseline).  Every error bound below holds for both; the two can differ in the last bit of

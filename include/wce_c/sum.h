@@ -25,7 +25,7 @@ WCE_BEGIN_DECLS
  * above.  The shape of NumPy's pairwise sum, but not its bits everywhere: its partial sums
  * start from the first elements (so a sum of -0.0 stays -0.0), these from +0.0 (a sum of
  * -0.0 elements is +0.0), and otherwise add the same numbers in the same order. */
-static inline double wce_pairwise_sum(const double *v, int64_t n)
+static WCE_NOINLINE double wce_pairwise_sum(const double *v, int64_t n)
 {
     if (n <= 128) {
         /* r[j] = 0 + v[j] + v[j + 8] + ... equals v[j] + v[j + 8] + ... (but for the sign of

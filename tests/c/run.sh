@@ -11,6 +11,9 @@ common=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-trapping-math -I"$
 echo "== C core tests, -O3"
 "$CC" "${common[@]}" -O3 "$here/test_core.c" -o "$out/test_core" -lm
 "$out/test_core"
+echo "== C core tests, -O2 (no spurious warning under -Werror)"
+"$CC" "${common[@]}" -O2 "$here/test_core.c" -o "$out/test_core_o2" -lm
+"$out/test_core_o2" > /dev/null
 if command -v "${CXX:-c++}" > /dev/null; then
     echo "== the header compiles as C++17"
     "${CXX:-c++}" -std=c++17 -Wall -Wextra -Werror -O2 -I"$include" "$here/header_cxx.cpp" \
