@@ -34,12 +34,22 @@ def any_dask(*values) -> bool:
     return any(isinstance(v, da.Array) for v in values)
 
 
+def _check_known_shape(name: str, arr) -> None:
+    """A dask array whose chunk sizes are unknown (after boolean indexing, say) cannot be
+    matched to the others: say so, and how to get them."""
+    if any(s != s for s in arr.shape):  # NaN
+        raise ValueError(
+            f"{name} has unknown chunk sizes (shape {arr.shape}), as after boolean indexing: "
+            f"call {name}.compute_chunk_sizes() (or pass lengths= to to_dask_array) first")
+
+
 def _broadcast_param(name: str, value, shape, dtype, nonnegative: bool):
     """A pos_weight or sample_weight as a dask array of ``shape``, checked as in memory."""
     import dask.array as da
 
     if isinstance(value, da.Array):
         _rules.check_real_dtype(name, value.dtype)
+        _check_known_shape(name, value)
         _rules.check_broadcast(name, value.shape, shape)
         return da.broadcast_to(value, shape)
     arr = _rules.real_array(name, value)
@@ -58,6 +68,8 @@ def _prepare(labels, logits, pos_weight, sample_weight, n_threads, out):
     z = labels if isinstance(labels, da.Array) else da.asarray(_rules.real_array("labels", labels))
     _rules.check_real_dtype("logits", x.dtype)
     _rules.check_real_dtype("labels", z.dtype)
+    _check_known_shape("logits", x)
+    _check_known_shape("labels", z)
     _rules.check_same_shape(z.shape, x.shape)
     dtype = _rules.compute_dtype(x.dtype)
     q = _broadcast_param("pos_weight", pos_weight, x.shape, dtype, True)
@@ -130,6 +142,7 @@ def probability(func, logits, pos_weight, out):
         raise ValueError("out is not supported with dask arrays: the results are lazy")
     x = logits if isinstance(logits, da.Array) else da.asarray(_rules.real_array("logits", logits))
     _rules.check_real_dtype("logits", x.dtype)
+    _check_known_shape("logits", x)
     dtype = _rules.compute_dtype(x.dtype)
     if isinstance(pos_weight, da.Array):
         _rules.check_real_dtype("pos_weight", pos_weight.dtype)

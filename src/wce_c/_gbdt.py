@@ -105,10 +105,15 @@ class Params:
         validate_n_threads(n_threads)
         self.n_threads = n_threads
 
+    # Whether the factory that makes this object takes n_threads (the metrics' does not), and
+    # so whether the repr shows it.
+    takes_n_threads = True
+
     def __repr__(self) -> str:
         q = self.pos_weight
         q = q.tolist() if isinstance(q, np.ndarray) else q
-        return f"{type(self).__module__}.{type(self).__name__}(pos_weight={q!r}, n_threads={self.n_threads!r})"
+        threads = f", n_threads={self.n_threads!r}" if self.takes_n_threads else ""
+        return f"{type(self).__module__}.{type(self).__name__}(pos_weight={q!r}{threads})"
 
     def __eq__(self, other) -> bool:
         return (type(self) is type(other)

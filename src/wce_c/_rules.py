@@ -70,9 +70,13 @@ def check_broadcast(name: str, param_shape: tuple, shape: tuple) -> None:
     try:
         full = np.broadcast_shapes(param_shape, shape)
     except ValueError:
+        hint = ""
+        if len(param_shape) == 1 and len(shape) == 2 and param_shape[0] == shape[0]:
+            hint = (f"; for one value per row of the ({shape[0]}, {shape[1]}) logits pass "
+                    f"{name}[:, None], of shape ({shape[0]}, 1)")
         raise ValueError(
             f"{name} of shape {param_shape} does not broadcast to the logits' shape {shape}"
-        ) from None
+            f"{hint}") from None
     if full != shape:
         raise ValueError(
             f"{name} of shape {param_shape} would enlarge the logits' shape {shape} to {full}; "
@@ -80,11 +84,22 @@ def check_broadcast(name: str, param_shape: tuple, shape: tuple) -> None:
         )
 
 
-def check_values(name: str, flat: np.ndarray, nonnegative: bool) -> None:
-    """Every element of a flat contiguous array of the compute dtype finite (and >= 0)."""
+def check_values(name: str, flat: np.ndarray, nonnegative: bool,
+                 given: Optional[np.ndarray] = None) -> None:
+    """Every element of a flat contiguous array of the compute dtype finite (and >= 0);
+    else a ValueError naming the first offending value and its index in ``given`` (the
+    parameter as the caller gave it, cast to the compute dtype; ``flat`` itself if None)."""
     if flat.size and not _kernels.all_finite(flat, nonnegative):
         need = "finite and >= 0" if nonnegative else "finite"
-        raise ValueError(f"{name} must be {need} (after casting to {flat.dtype})")
+        where = flat if given is None else given
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(where) | ((where < 0) if nonnegative else False)
+        first = np.argwhere(bad)[0] if where.ndim else ()
+        index = tuple(int(i) for i in first)
+        at = "" if where.ndim == 0 else (
+            f" at index {index[0]}" if len(index) == 1 else f" at index {index}")
+        raise ValueError(f"{name} must be {need} (after casting to {flat.dtype}), got "
+                         f"{where[index].item()!r}{at}")
 
 
 def real_array(name: str, value) -> np.ndarray:
@@ -127,7 +142,7 @@ def periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool)
         # a single value (a scalar, or an array of ones in its shape) broadcasts to any shape
         # of at least its rank without growing it
         flat = np.ascontiguousarray(cast(original, dtype).reshape(1))
-        check_values(name, flat, nonnegative)
+        check_values(name, flat, nonnegative, cast(original, dtype))
         return flat, original
     check_broadcast(name, original.shape, shape)
     arr = cast(original, dtype)
@@ -141,7 +156,7 @@ def periodic(name: str, value, shape: tuple, dtype: np.dtype, nonnegative: bool)
         flat = flatten(arr.reshape(trailing), dtype)
     else:
         flat = flatten(np.broadcast_to(arr, shape), dtype)
-    check_values(name, flat, nonnegative)
+    check_values(name, flat, nonnegative, arr)
     period = flat.size
     if 1 < period < MIN_PERIOD and n > period:
         reps = -(-min(n, MIN_PERIOD) // period)

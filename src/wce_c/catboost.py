@@ -57,6 +57,8 @@ class WCEObjective(Params):
 class WCEMetric(Params):
     """The (weighted) mean loss on raw approxes; lower is better."""
 
+    takes_n_threads = False
+
     no_jit = True
 
     def __init__(self, pos_weight=1.0):

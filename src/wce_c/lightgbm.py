@@ -32,6 +32,8 @@ class WCEObjective(NativeOrSklearnObjective):
 class WCEMetric(Params):
     """The (weighted) mean loss on raw scores: ``("wce", value, False)`` (lower is better)."""
 
+    takes_n_threads = False
+
     def __call__(self, y_true_or_preds: Any, y_pred_or_dataset: Any,
                  sample_weight: Any = None) -> Tuple[str, float, bool]:
         if is_native_dataset(y_pred_or_dataset):

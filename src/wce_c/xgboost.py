@@ -50,6 +50,8 @@ class WCEMetric(Params):
     Lower is better.
     """
 
+    takes_n_threads = False
+
     __name__ = "wce"  # XGBoost's scikit-learn wrapper names the metric after the callable
 
     def __call__(self, y_true_or_margins: Any, y_pred_or_dmatrix: Any,
