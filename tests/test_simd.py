@@ -36,15 +36,7 @@ def outputs():
 
 
 def outputs_per_level():
-    before = _simd.current()
-    try:
-        per_level = {}
-        for level in _simd.available():
-            _simd.choose(level)
-            per_level[level] = outputs()
-    finally:
-        _simd.choose(before)
-    return per_level
+    return _simd.for_each_level(outputs)
 
 
 def differing(a, b):

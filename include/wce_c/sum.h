@@ -78,24 +78,20 @@ static inline double wce_sum_tree_result(const wce_sum_tree *t)
     return s;
 }
 
-/* Sum of the loss over one block [start, stop), stop - start <= WCE_SUM_BLOCK, in double. */
-static inline double wce_loss_block_sum_f64(int64_t start, int64_t stop, const double *z,
-                                            const double *x, const double *q, int64_t q_len,
-                                            const double *w, int64_t w_len)
-{
-    double buf[WCE_SUM_BLOCK];
-    wce_loss_f64_range(start, stop, z, x, q, q_len, w, w_len, buf);
-    return wce_pairwise_sum(buf, stop - start);
-}
+/* Sum of the loss over one block [start, stop), stop - start <= WCE_SUM_BLOCK, in double:
+ * RANGE (a kernel's _range form with double output) fills a block buffer, summed pairwise. */
+#define WCE_DEFINE_BLOCK_SUM(NAME, RANGE, T)                                                 \
+    static inline double NAME(int64_t start, int64_t stop, const T *z, const T *x,           \
+                              const T *q, int64_t q_len, const T *w, int64_t w_len)          \
+    {                                                                                        \
+        double buf[WCE_SUM_BLOCK];                                                           \
+        RANGE(start, stop, z, x, q, q_len, w, w_len, buf);                                   \
+        return wce_pairwise_sum(buf, stop - start);                                          \
+    }
 
-static inline double wce_loss_block_sum_f32(int64_t start, int64_t stop, const float *z,
-                                            const float *x, const float *q, int64_t q_len,
-                                            const float *w, int64_t w_len)
-{
-    double buf[WCE_SUM_BLOCK];
-    wce_loss_f32_in_f64_range(start, stop, z, x, q, q_len, w, w_len, buf);
-    return wce_pairwise_sum(buf, stop - start);
-}
+WCE_DEFINE_BLOCK_SUM(wce_loss_block_sum_f64, wce_loss_f64_range, double)
+/* float32 inputs: the float32 kernel's loss before its rounding to float */
+WCE_DEFINE_BLOCK_SUM(wce_loss_block_sum_f32, wce_loss_f32_in_f64_range, float)
 
 /* Whole-array sums, serial; bitwise equal to any parallel split of the same blocks. */
 #define WCE_DEFINE_LOSS_SUM(NAME, BLOCK_SUM, T)                                              \

@@ -45,6 +45,20 @@ def choose(requested: str | None = None) -> str:
     return level
 
 
+def for_each_level(fn):
+    """{level: fn()} with each available level chosen in turn; the level in use is restored
+    afterwards (for tests and comparisons across levels)."""
+    before = current()
+    try:
+        per_level = {}
+        for level in available():
+            choose(level)
+            per_level[level] = fn()
+        return per_level
+    finally:
+        choose(before)
+
+
 def current() -> str:
     """The level in use."""
     return _kernels.simd_level()
