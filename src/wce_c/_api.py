@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional, Tuple, Union, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _dask, _kernels, _rules
+from . import _dask, _frames, _kernels, _rules
 from ._rules import Inputs
 from ._threads import threads_for
 
@@ -102,8 +102,9 @@ _KIND = {name: k for k, name in enumerate(_kernels.QUANTITIES)}
 def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads):
     """The one route of every elementwise call (``func`` is the public function, whose name
     is the quantity's): the C fast path for contiguous NumPy calls with a scalar pos_weight
-    (the same rules written in C, for the call overhead), dask inputs to lazy graphs,
-    everything else through ``_rules.prepare``."""
+    (the same rules written in C, for the call overhead), dask inputs to lazy graphs, pandas
+    and masked inputs back through ``func`` as plain arrays (``_frames``), everything else
+    through ``_rules.prepare``."""
     kind = _KIND[func.__name__]
     if type(logits) is np.ndarray:
         threads = threads_for(n_threads, logits.size)
@@ -114,6 +115,13 @@ def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):
         return _dask.elementwise(func, count, labels, logits, pos_weight, sample_weight,
                                  n_threads, out)
+    if _frames.any_pandas(labels, logits, pos_weight, sample_weight):
+        return _frames.pandas_call(func, labels, logits, pos_weight, sample_weight, out,
+                                   n_threads=n_threads)
+    if _frames.any_masked(labels, logits, pos_weight, sample_weight):
+        args = dict(labels=labels, logits=logits, pos_weight=pos_weight,
+                    sample_weight=sample_weight)
+        return _frames.masked_call(func, count, args, out, n_threads=n_threads)
     inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
     return _compute(kind, count, inp, out)
 
@@ -195,6 +203,12 @@ def loss(
     if _dask.any_dask(labels, logits, pos_weight, sample_weight):
         return _dask.loss_reduction(labels, logits, pos_weight, sample_weight,
                                     _rules.check_reduction(reduction), n_threads, out)
+    if _frames.any_pandas(labels, logits, pos_weight, sample_weight):
+        return _frames.pandas_call(loss, labels, logits, pos_weight, sample_weight, out,
+                                   reduction=reduction, n_threads=n_threads)
+    if _frames.any_masked(labels, logits, pos_weight, sample_weight):
+        return _frames.masked_loss_reduction(loss, labels, logits, pos_weight, sample_weight,
+                                             reduction, n_threads, out)
     inp = _rules.prepare(labels, logits, pos_weight, sample_weight, n_threads)
     checked = _rules.check_reduction(reduction)
     if out is not None:

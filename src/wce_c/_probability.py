@@ -20,13 +20,14 @@ float64 and rounded once.  The infinities give 0 and 1, NaN stays NaN.
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal, localcontext
 from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _dask, _rules
+from . import _dask, _frames, _rules
 
 
 def _log_pair(q: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -109,6 +110,16 @@ def probability(
     """
     if _dask.any_dask(logits, pos_weight):
         return _dask.probability(probability, logits, pos_weight, out)
+    if _frames.any_pandas(logits, pos_weight):
+        if out is not None:
+            raise TypeError("out cannot be used with pandas inputs (the result is a new Series "
+                            "or DataFrame); pass .to_numpy() arrays to write into out")
+        frame, _, x, q, _ = _frames.from_pandas(None, logits, pos_weight, None)
+        result = probability(x, q)
+        return result if frame is None else frame.wrap(result)
+    if _frames.any_masked(logits, pos_weight):
+        return _frames.masked_call(probability, 1, {"logits": logits, "pos_weight": pos_weight},
+                                   out)
     x = _rules.real_array("logits", logits)
     dtype = _rules.compute_dtype(x.dtype)
     q = _check_pos_weight(pos_weight, x.shape)
@@ -166,6 +177,17 @@ def intercept(
     >>> wce_c.intercept(np.c_[z, 1 - z], pos_weight=[1.0, 2.0])
     array([-2.19722458,  2.89037176])
     """
+    if _frames.any_pandas(labels, pos_weight, sample_weight):
+        frame, z, _, q, w = _frames.from_pandas(labels, None, pos_weight, sample_weight)
+        if w is not None and np.ndim(w) == 2 and np.shape(w)[1] == 1 and np.ndim(z) == 2:
+            w = w[:, 0]  # a per-row Series, matched to the labels' index
+        margin = intercept(z, q, sample_weight=w)
+        pd = sys.modules["pandas"]
+        if frame is not None and isinstance(frame.obj, pd.DataFrame):
+            return pd.Series(margin, index=frame.obj.columns)  # one margin per column
+        return margin
+    if _frames.any_masked(labels, pos_weight, sample_weight):
+        return _masked_intercept(labels, pos_weight, sample_weight)
     z = _rules.real_array("labels", labels)
     if z.ndim not in (1, 2) or z.shape[0] == 0:
         raise ValueError(f"labels must have shape (n,) or (n, k) with n > 0, got {z.shape}")
@@ -211,3 +233,27 @@ def intercept(
                              np.log(w_pos) - np.log(w_neg))
         margin = (hi + lo) + log_ratio
     return margin if z.ndim == 2 else np.float64(margin)
+
+
+def _masked_intercept(labels, pos_weight, sample_weight):
+    """intercept over the unmasked elements: masked labels and sample weights count with
+    weight 0; a masked pos_weight masks its column's margin."""
+    z = np.ma.filled(labels, 0) if isinstance(labels, np.ma.MaskedArray) else labels
+    shape = np.shape(z)
+    w = np.ones(shape) if sample_weight is None else sample_weight
+    if not isinstance(w, np.ndarray):
+        w = _rules.real_array("sample_weight", w)
+    w_data = np.ma.filled(w, 0) if isinstance(w, np.ma.MaskedArray) else np.asarray(w)
+    if w_data.ndim == 1 and len(shape) == 2 and w_data.shape[0] == shape[0]:
+        w, w_data = w[:, None], w_data[:, None]  # one weight per row, for every column
+    try:
+        keep = ~_frames.union_mask((labels, w), shape)
+        w_data = np.where(keep, np.broadcast_to(w_data, shape), 0)
+    except ValueError:
+        pass  # shapes that do not fit: intercept's own message follows
+    q = np.ma.filled(pos_weight, 1) if isinstance(pos_weight, np.ma.MaskedArray) else pos_weight
+    margin = intercept(z, q, sample_weight=w_data)
+    if isinstance(pos_weight, np.ma.MaskedArray):
+        mask = np.broadcast_to(np.ma.getmaskarray(pos_weight), np.shape(margin))
+        return _frames.masked_result(margin, mask)
+    return margin
