@@ -189,6 +189,9 @@ def loss(
     Returns
     -------
     ndarray or scalar of the compute dtype (a NumPy scalar for 0-d inputs and reductions).
+    pandas inputs give a Series or DataFrame with the logits' labels, every other pandas
+    argument matched to them by label; ``numpy.ma`` inputs give a masked result, reductions
+    over the unmasked elements (the rules: ``wce_c._frames``, and the README's API section).
 
     Examples
     --------

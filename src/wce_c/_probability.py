@@ -100,6 +100,9 @@ def probability(
     out : ndarray, optional
         Where to write the result (the logits' shape and compute dtype, writable).
 
+    pandas logits give a Series or DataFrame (a pos_weight Series matched to the columns by
+    label), masked logits a masked result, as in :func:`wce_c.loss`.
+
     Examples
     --------
     >>> import numpy as np, wce_c
