@@ -7,12 +7,16 @@ import pytest
 
 import wce_c
 
-MODULES = ["wce_c", "wce_c._api", "wce_c._config", "wce_c.xgboost", "wce_c.lightgbm",
-           "wce_c.catboost"]
+MODULES = ["wce_c", "wce_c._api", "wce_c._config", "wce_c._probability", "wce_c.xgboost",
+           "wce_c.lightgbm", "wce_c.catboost", "wce_c.sklearn"]
+# what the examples of a module need beyond NumPy
+NEEDS = {"wce_c.sklearn": ("sklearn", "xgboost", "lightgbm")}
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_pass(name):
+    for library in NEEDS.get(name, ()):
+        pytest.importorskip(library)
     module = importlib.import_module(name)
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testmod(module, optionflags=flags, verbose=False)

@@ -1,8 +1,8 @@
 """What the three boosting adapters share: parameters, derivatives, the weighted mean loss.
 
 The adapters are plain Python classes (the libraries inspect a callable's signature, which a
-Cython class would hide), hold only a pos_weight and a thread count, and so pickle and deep-copy
-cleanly, also to dask workers.  They never import a boosting library: the native APIs are told
+Cython class would hide), hold only a pos_weight and a thread count (and caches), and so pickle
+cleanly, also to dask workers; a deep copy is the object itself (see ``Params.__deepcopy__``).  They never import a boosting library: the native APIs are told
 apart from the scikit-learn ones by duck typing (a DMatrix or Dataset has ``get_label``).
 """
 
@@ -122,6 +122,13 @@ class Params:
 
     # mutable objects that compare by value: no hash
     __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo) -> "Params":
+        # What an adapter holds is fixed when it is made (the float64 label copies are caches,
+        # remade as needed), so a deep copy may be the object itself.  scikit-learn's clone
+        # needs that with CatBoost, whose get_params deep-copies every parameter: clone checks
+        # that the new estimator holds the very objects it was given.
+        return self
 
 
 class NativeOrSklearnObjective(Params):
