@@ -353,3 +353,62 @@ def test_float32_labels_and_weights_with_float64_scores_are_cast_once():
     clone = pickle.loads(pickle.dumps(obj))  # the cache does not travel
     assert clone == obj and "_float64_cache" not in clone.__dict__
     assert copy.deepcopy(obj) is obj  # a value: its deep copy is itself (see Params)
+
+
+# ------------------------------------------------------- labels read in place, every round
+
+def test_xgboost_labels_and_weights_are_read_in_place_and_stay_current(monkeypatch):
+    xgb = pytest.importorskip("xgboost")
+    X, y, w = data(seed=21)
+    d = xgb.DMatrix(X, label=y, weight=w)
+    margins = np.random.default_rng(0).standard_normal(len(y)).astype(np.float32)
+    expected = wce_c.gradient_hessian(y.astype(np.float32), margins, Q,
+                                      sample_weight=w.astype(np.float32))
+    # the objective and the metric no longer copy through get_label / get_weight
+    monkeypatch.setattr(xgb.DMatrix, "get_label", lambda self: pytest.fail("copied"))
+    monkeypatch.setattr(xgb.DMatrix, "get_weight", lambda self: pytest.fail("copied"))
+    for _ in range(3):
+        g, h = wx.objective(Q)(margins, d)
+        np.testing.assert_array_equal(g, expected[0])
+        np.testing.assert_array_equal(h, expected[1])
+    name, value = wx.metric(Q)(margins, d)
+    assert value == pytest.approx(float(
+        wce_c.loss(y, margins.astype(np.float64), Q, sample_weight=w, reduction="sum")
+        / w.sum()), rel=1e-6)
+    monkeypatch.undo()
+    # changed between trainings: the next training sees the new labels and weights, as an
+    # objective that copies them with get_label / get_weight does on a twin DMatrix (not a
+    # fresh one: XGBoost keeps the histogram cuts of the first training's weights)
+    def copying(margins, dm):
+        return wce_c.gradient_hessian(dm.get_label(), margins, Q, sample_weight=dm.get_weight())
+
+    params = {**XGB_PARAMS, "base_score": 0.0}
+    twin = xgb.DMatrix(X, label=y, weight=w)
+    y2, w2 = 1.0 - y, w[::-1].copy()
+    models = []
+    for dm, obj in ((d, wx.objective(Q)), (twin, copying)):
+        xgb.train(params, dm, 5, obj=obj)
+        dm.set_label(y2)
+        dm.set_weight(w2)
+        models.append(xgb.train(params, dm, 5, obj=obj).predict(d, output_margin=True))
+    np.testing.assert_array_equal(models[0], models[1])
+    old = xgb.train(params, xgb.DMatrix(X, label=y, weight=w), 5, obj=copying)
+    assert not np.array_equal(models[0], old.predict(d, output_margin=True))  # labels changed
+    # and a DMatrix without weights reads none
+    g, _ = wx.objective(Q)(margins, xgb.DMatrix(X, label=y))
+    np.testing.assert_array_equal(g, wce_c.gradient(y.astype(np.float32), margins, Q))
+
+
+def test_lightgbm_set_label_and_set_weight_between_trainings():
+    lgb = pytest.importorskip("lightgbm")
+    X, y, w = data(seed=22)
+    params = {**LGB_PARAMS, "objective": wl.objective(Q)}
+    ds = lgb.Dataset(X, label=y, weight=w, free_raw_data=False)
+    lgb.train(params, ds, 5)
+    y2, w2 = 1.0 - y, w[::-1].copy()
+    ds.set_label(y2)
+    ds.set_weight(w2)
+    again = lgb.train(params, ds, 5)
+    fresh = lgb.train(params, lgb.Dataset(X, label=y2, weight=w2), 5)
+    np.testing.assert_array_equal(again.predict(X, raw_score=True),
+                                  fresh.predict(X, raw_score=True))

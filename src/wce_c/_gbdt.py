@@ -8,6 +8,8 @@ apart from the scikit-learn ones by duck typing (a DMatrix or Dataset has ``get_
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import weakref
 from typing import Any, Optional, Tuple, Union
 
@@ -37,6 +39,45 @@ def check_pos_weight(pos_weight) -> PosWeight:
 def is_native_dataset(obj) -> bool:
     """True for an XGBoost DMatrix or a LightGBM Dataset (what the native APIs pass)."""
     return hasattr(obj, "get_label") and hasattr(obj, "get_weight")
+
+
+def _xgboost_view(dmatrix, field: str) -> Optional[np.ndarray]:
+    """A read-only view of an XGBoost DMatrix's float field ("label", "weight") in XGBoost's
+    own memory, through its C API (XGDMatrixGetFloatInfo), or None where that is not to be
+    had.  ``get_label`` and ``get_weight`` copy the field on every call, that is every round;
+    the view is taken afresh on every call too, so it always shows the current field (after
+    ``set_label`` or ``set_weight`` as well), and it is used only during the call."""
+    core = sys.modules.get("xgboost.core")
+    lib = getattr(core, "_LIB", None)
+    handle = getattr(dmatrix, "handle", None)
+    if lib is None or handle is None:
+        return None
+    length = ctypes.c_uint64()
+    data = ctypes.POINTER(ctypes.c_float)()
+    try:
+        status = lib.XGDMatrixGetFloatInfo(handle, field.encode(), ctypes.byref(length),
+                                           ctypes.byref(data))
+    except (AttributeError, TypeError, ctypes.ArgumentError):
+        return None
+    if status != 0:
+        return None
+    if length.value == 0:
+        return np.empty(0, dtype=np.float32)
+    view = np.ctypeslib.as_array(data, shape=(length.value,))
+    view.flags.writeable = False
+    return view
+
+
+def native_labels_and_weights(data):
+    """Labels and weights of a DMatrix or Dataset as the objective reads them every round: an
+    XGBoost DMatrix's in place (no copy), a LightGBM Dataset's as it keeps them (its
+    ``get_label`` returns the same array every round, and a new one after ``set_label``)."""
+    if type(data).__module__.split(".")[0] == "xgboost":
+        labels = _xgboost_view(data, "label")
+        weights = _xgboost_view(data, "weight")
+        if labels is not None and weights is not None:
+            return labels, weights
+    return data.get_label(), data.get_weight()
 
 
 def _weights(weight) -> Optional[np.ndarray]:
@@ -155,7 +196,7 @@ class NativeOrSklearnObjective(Params):
                  sample_weight: Any = None) -> Tuple[np.ndarray, np.ndarray]:
         if is_native_dataset(y_pred_or_dataset):
             margins, data = y_true_or_margins, y_pred_or_dataset
-            labels, weight = data.get_label(), data.get_weight()
+            labels, weight = native_labels_and_weights(data)
         else:
             labels, margins, weight = y_true_or_margins, y_pred_or_dataset, sample_weight
         labels = self._as_float64("labels", labels, margins)

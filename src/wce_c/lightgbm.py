@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
-from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
+from ._gbdt import (NativeOrSklearnObjective, Params, is_native_dataset, mean_loss,
+                    native_labels_and_weights)
 
 __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
 
@@ -37,9 +38,8 @@ class WCEMetric(Params):
     def __call__(self, y_true_or_preds: Any, y_pred_or_dataset: Any,
                  sample_weight: Any = None) -> Tuple[str, float, bool]:
         if is_native_dataset(y_pred_or_dataset):
-            data = y_pred_or_dataset
-            value = mean_loss(data.get_label(), y_true_or_preds, self.pos_weight,
-                              data.get_weight())
+            labels, weights = native_labels_and_weights(y_pred_or_dataset)
+            value = mean_loss(labels, y_true_or_preds, self.pos_weight, weights)
         else:
             value = mean_loss(y_true_or_preds, y_pred_or_dataset, self.pos_weight,
                               sample_weight)

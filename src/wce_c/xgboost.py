@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple, Union
 
-from ._gbdt import NativeOrSklearnObjective, Params, is_native_dataset, mean_loss
+from ._gbdt import (NativeOrSklearnObjective, Params, is_native_dataset, mean_loss,
+                    native_labels_and_weights)
 
 __all__ = ["objective", "metric", "WCEObjective", "WCEMetric"]
 
@@ -57,9 +58,8 @@ class WCEMetric(Params):
     def __call__(self, y_true_or_margins: Any, y_pred_or_dmatrix: Any,
                  sample_weight: Any = None) -> Union[float, Tuple[str, float]]:
         if is_native_dataset(y_pred_or_dmatrix):
-            dm = y_pred_or_dmatrix
-            return "wce", mean_loss(dm.get_label(), y_true_or_margins, self.pos_weight,
-                                    dm.get_weight())
+            labels, weights = native_labels_and_weights(y_pred_or_dmatrix)
+            return "wce", mean_loss(labels, y_true_or_margins, self.pos_weight, weights)
         return mean_loss(y_true_or_margins, y_pred_or_dmatrix, self.pos_weight, sample_weight)
 
 
