@@ -321,6 +321,7 @@ def plot_reliability(curves, yv, q, path):
         ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":", label="perfect calibration")
         for kind, p in probs.items():
             xs, ys = reliability(yv, p)
+            ys = [v if v > 0 else np.nan for v in ys]  # no positives in the bin: off the log axis
             ax.plot(xs, ys, marker="o", ms=3, label=f"{kind} (ECE "
                                                     f"{calibration_error(yv, p):.3f})")
         ax.set_xscale("log")
