@@ -412,3 +412,32 @@ def test_lightgbm_set_label_and_set_weight_between_trainings():
     fresh = lgb.train(params, lgb.Dataset(X, label=y2, weight=w2), 5)
     np.testing.assert_array_equal(again.predict(X, raw_score=True),
                                   fresh.predict(X, raw_score=True))
+
+
+def test_objective_outputs_reuse_memory_across_rounds_with_identical_results():
+    """Inside training, each round's gradient and hessian land in the memory of an earlier
+    round's (the result pool takes them back once the library has copied them), and the
+    model is the one an objective with fresh NumPy outputs trains."""
+    xgb = pytest.importorskip("xgboost")
+    rng = np.random.default_rng(23)
+    X = rng.standard_normal((100_000, 4)).astype(np.float32)
+    y = (X[:, 0] + rng.standard_normal(100_000) > 1.0).astype(np.float32)
+    addresses = []
+    obj = wx.objective(Q)
+
+    def recording(margins, dm):
+        g, h = obj(margins, dm)
+        addresses.append((g.ctypes.data, h.ctypes.data))
+        return g, h
+
+    def fresh(margins, dm):
+        g, h = obj(margins, dm)
+        return np.array(g), np.array(h)
+
+    d = xgb.DMatrix(X, label=y)
+    params = {**XGB_PARAMS, "base_score": 0.0}
+    ours = xgb.train(params, d, 12, obj=recording).predict(d, output_margin=True)
+    theirs = xgb.train(params, d, 12, obj=fresh).predict(d, output_margin=True)
+    np.testing.assert_array_equal(ours, theirs)
+    seen = {a for pair in addresses[:2] for a in pair}
+    assert all(set(pair) <= seen for pair in addresses[2:]), "fresh memory in later rounds"
