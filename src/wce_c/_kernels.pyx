@@ -18,6 +18,7 @@ fixed tree over them, so which thread adds which block cannot change a bit eithe
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 from libc.stdlib cimport malloc, free
+from cpython.exc cimport PyErr_CheckSignals
 
 from wce_c.wce cimport *
 
@@ -192,21 +193,52 @@ cdef inline int64_t _share(int64_t n, int n_threads) noexcept nogil:
     return chunk if chunk > CHUNK_MIN else CHUNK_MIN
 
 
-cdef void _compute_all(int kind, int types, int64_t n, int n_threads, const void *z,
-                       const void *x, const void *q, int64_t q_len, const void *w,
-                       int64_t w_len, void *o1, void *o2) noexcept nogil:
-    """Every element of quantity ``kind``: one range on one thread, or one share per thread."""
-    cdef int kernel = _kernel_of[types][kind]
+cdef enum:
+    # Elements of one stretch of a long call: between two stretches the calling thread takes
+    # the GIL for a moment to see whether a signal (Ctrl-C) is pending, so that a long call
+    # answers it within one stretch (tens of milliseconds at the slowest quantity on one
+    # thread).  A multiple of WCE_SUM_BLOCK, so that sums stretch by whole blocks.
+    STRETCH = 1 << 22
+STRETCH_ELEMENTS = STRETCH
+
+
+cdef int _signal_pending() except -1 nogil:
+    """-1 with the exception set (KeyboardInterrupt, say) when a signal handler raised."""
+    with gil:
+        return PyErr_CheckSignals()
+
+
+cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, const void *z,
+                         const void *x, const void *q, int64_t q_len, const void *w,
+                         int64_t w_len, void *o1, void *o2) noexcept nogil:
+    """Elements begin..end of one kernel: one range on one thread, or chunks over the team."""
+    cdef int64_t n = end - begin
     cdef int64_t chunk = _share(n, n_threads)
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
     cdef int64_t c, start
     if n_threads <= 1 or n_chunks <= 1:
-        _kernel_range(kernel, 0, n, z, x, q, q_len, w, w_len, o1, o2)
+        _kernel_range(kernel, begin, end, z, x, q, q_len, w, w_len, o1, o2)
     else:
         for c in prange(n_chunks, schedule='dynamic', num_threads=n_threads):
-            start = c * chunk
-            _kernel_range(kernel, start, _block_end(start, chunk, n), z, x, q, q_len, w,
+            start = begin + c * chunk
+            _kernel_range(kernel, start, _block_end(start, chunk, end), z, x, q, q_len, w,
                           w_len, o1, o2)
+
+
+cdef int _compute_all(int kind, int types, int64_t n, int n_threads, const void *z,
+                      const void *x, const void *q, int64_t q_len, const void *w,
+                      int64_t w_len, void *o1, void *o2) except -1 nogil:
+    """Every element of quantity ``kind``, stretch by stretch; -1 (the exception set) when a
+    signal handler raised between two stretches, the later ones then left unwritten."""
+    cdef int kernel = _kernel_of[types][kind]
+    cdef int64_t begin = 0, end
+    while begin < n:
+        end = _block_end(begin, STRETCH, n)
+        _compute_range(kernel, begin, end, n_threads, z, x, q, q_len, w, w_len, o1, o2)
+        begin = end
+        if begin < n and _signal_pending() < 0:
+            return -1
+    return 0
 
 
 def elementwise(int kind,
@@ -271,7 +303,7 @@ def loss_sum(const real[::1] z,      # IN
     cdef int64_t w_len = w.shape[0]
     cdef const real *wp = &w[0] if w_len > 0 else NULL
     cdef int64_t n_blocks = (n + WCE_SUM_BLOCK - 1) // WCE_SUM_BLOCK
-    cdef int64_t b, start
+    cdef int64_t b, b0, b1, start
     cdef double total
     cdef double *partial
     cdef wce_sum_tree tree
@@ -282,16 +314,22 @@ def loss_sum(const real[::1] z,      # IN
         raise MemoryError("cannot allocate the partial sums of the loss")
     try:
         with nogil:
-            if n_threads <= 1 or n_blocks <= 1:  # no thread team at all
-                for b in range(n_blocks):
-                    start = b * WCE_SUM_BLOCK
-                    partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
-                                            &z[0], &x[0], &q[0], q_len, wp, w_len)
-            else:
-                for b in prange(n_blocks, schedule='dynamic', num_threads=n_threads):
-                    start = b * WCE_SUM_BLOCK
-                    partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
-                                            &z[0], &x[0], &q[0], q_len, wp, w_len)
+            b0 = 0
+            while b0 < n_blocks:  # stretch by stretch, as _compute_all
+                b1 = _block_end(b0, STRETCH // WCE_SUM_BLOCK, n_blocks)
+                if n_threads <= 1 or b1 - b0 <= 1:  # no thread team at all
+                    for b in range(b0, b1):
+                        start = b * WCE_SUM_BLOCK
+                        partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
+                                                &z[0], &x[0], &q[0], q_len, wp, w_len)
+                else:
+                    for b in prange(b0, b1, schedule='dynamic', num_threads=n_threads):
+                        start = b * WCE_SUM_BLOCK
+                        partial[b] = _block_sum(start, _block_end(start, WCE_SUM_BLOCK, n),
+                                                &z[0], &x[0], &q[0], q_len, wp, w_len)
+                b0 = b1
+                if b0 < n_blocks:
+                    _signal_pending()
             wce_sum_tree_init(&tree)
             for b in range(n_blocks):
                 wce_sum_tree_push(&tree, partial[b])
