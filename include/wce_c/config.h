@@ -19,12 +19,21 @@
 #error "wce_c needs FLT_EVAL_METHOD == 0 (no excess precision); on 32-bit x86 compile with -msse2 -mfpmath=sse"
 #endif
 
+/* restrict and inline: C11's keywords, but MSVC's C compiler knows them only as __restrict
+ * and __inline unless given /std:c11, and C++ has no restrict. */
 #ifdef __cplusplus
 #define WCE_RESTRICT __restrict
+#define WCE_INLINE static inline
 #define WCE_BEGIN_DECLS extern "C" {
 #define WCE_END_DECLS }
+#elif defined(_MSC_VER) && !defined(__clang__)
+#define WCE_RESTRICT __restrict
+#define WCE_INLINE static __inline
+#define WCE_BEGIN_DECLS
+#define WCE_END_DECLS
 #else
 #define WCE_RESTRICT restrict
+#define WCE_INLINE static inline
 #define WCE_BEGIN_DECLS
 #define WCE_END_DECLS
 #endif

@@ -48,7 +48,7 @@ WCE_BEGIN_DECLS
 /* Where the stretch that starts at index i ends, and where q and w stand in it. */
 typedef struct { int64_t len, jq, jw; } wce_stretch;
 
-static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, const void *w,
+WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, const void *w,
                                    int64_t w_len)
 {
     wce_stretch r;
@@ -70,7 +70,7 @@ static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_le
  * NAME_range a range from start (out_start at element start's output), NAME the public
  * kernel. */
 #define WCE_DEFINE_KERNEL1(NAME, ELEM, TI, TO)                                               \
-    static inline void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
+    WCE_INLINE void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
                                   const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
                                   int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
                                   TO *WCE_RESTRICT out)                                      \
@@ -79,7 +79,7 @@ static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_le
         WCE_STRETCH_VARIANTS(WCE_LOOP1, ELEM, TO);                                               \
     }                                                                                        \
     /* out_start points at the output of element start. */                                   \
-    static inline void NAME##_range(int64_t start, int64_t stop, const TI *z, const TI *x,   \
+    WCE_INLINE void NAME##_range(int64_t start, int64_t stop, const TI *z, const TI *x,   \
                                     const TI *q, int64_t q_len, const TI *w, int64_t w_len,  \
                                     TO *out_start)                                           \
     {                                                                                        \
@@ -91,14 +91,14 @@ static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_le
             i += r.len;                                                                      \
         }                                                                                    \
     }                                                                                        \
-    static inline void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
+    WCE_INLINE void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
                             const TI *q, int64_t q_len, const TI *w, int64_t w_len, TO *out) \
     {                                                                                        \
         if (start < stop) NAME##_range(start, stop, z, x, q, q_len, w, w_len, out + start);  \
     }
 
 #define WCE_DEFINE_KERNEL2(NAME, ELEM, TI, TO)                                               \
-    static inline void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
+    WCE_INLINE void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
                                   const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
                                   int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
                                   TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)              \
@@ -106,7 +106,7 @@ static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_le
         int64_t i;                                                                           \
         WCE_STRETCH_VARIANTS(WCE_LOOP2, ELEM, TO);                                               \
     }                                                                                        \
-    static inline void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
+    WCE_INLINE void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
                             const TI *q, int64_t q_len, const TI *w, int64_t w_len,          \
                             TO *out1, TO *out2)                                              \
     {                                                                                        \
@@ -147,46 +147,46 @@ static inline wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_le
  * w_len >= 1 unless w == NULL; no output may overlap an input or the other output (the
  * pointers are restrict).  The _f32 kernels compute from float32-grade pieces in double and
  * round once to float; the _f64 kernels combine float64-grade pieces in double-double. */
-static inline void wce_loss_f64(int64_t start, int64_t stop, const double *z, const double *x,
+WCE_INLINE void wce_loss_f64(int64_t start, int64_t stop, const double *z, const double *x,
                                 const double *q, int64_t q_len, const double *w,
                                 int64_t w_len, double *out);
-static inline void wce_loss_f32(int64_t start, int64_t stop, const float *z, const float *x,
+WCE_INLINE void wce_loss_f32(int64_t start, int64_t stop, const float *z, const float *x,
                                 const float *q, int64_t q_len, const float *w, int64_t w_len,
                                 float *out);
-static inline void wce_gradient_f64(int64_t start, int64_t stop, const double *z,
+WCE_INLINE void wce_gradient_f64(int64_t start, int64_t stop, const double *z,
                                     const double *x, const double *q, int64_t q_len,
                                     const double *w, int64_t w_len, double *out);
-static inline void wce_gradient_f32(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_gradient_f32(int64_t start, int64_t stop, const float *z,
                                     const float *x, const float *q, int64_t q_len,
                                     const float *w, int64_t w_len, float *out);
-static inline void wce_hessian_f64(int64_t start, int64_t stop, const double *z,
+WCE_INLINE void wce_hessian_f64(int64_t start, int64_t stop, const double *z,
                                    const double *x, const double *q, int64_t q_len,
                                    const double *w, int64_t w_len, double *out);
-static inline void wce_hessian_f32(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_hessian_f32(int64_t start, int64_t stop, const float *z,
                                    const float *x, const float *q, int64_t q_len,
                                    const float *w, int64_t w_len, float *out);
 /* dL/dz, for learned or distilled soft labels. */
-static inline void wce_label_gradient_f64(int64_t start, int64_t stop, const double *z,
+WCE_INLINE void wce_label_gradient_f64(int64_t start, int64_t stop, const double *z,
                                           const double *x, const double *q, int64_t q_len,
                                           const double *w, int64_t w_len, double *out);
-static inline void wce_label_gradient_f32(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_label_gradient_f32(int64_t start, int64_t stop, const float *z,
                                           const float *x, const float *q, int64_t q_len,
                                           const float *w, int64_t w_len, float *out);
 /* Fused pairs: one exp and one log1p per element serve both outputs, bitwise equal to the
  * separate kernels. */
-static inline void wce_loss_gradient_f64(int64_t start, int64_t stop, const double *z,
+WCE_INLINE void wce_loss_gradient_f64(int64_t start, int64_t stop, const double *z,
                                          const double *x, const double *q, int64_t q_len,
                                          const double *w, int64_t w_len, double *loss_out,
                                          double *grad_out);
-static inline void wce_loss_gradient_f32(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_loss_gradient_f32(int64_t start, int64_t stop, const float *z,
                                          const float *x, const float *q, int64_t q_len,
                                          const float *w, int64_t w_len, float *loss_out,
                                          float *grad_out);
-static inline void wce_gradient_hessian_f64(int64_t start, int64_t stop, const double *z,
+WCE_INLINE void wce_gradient_hessian_f64(int64_t start, int64_t stop, const double *z,
                                             const double *x, const double *q, int64_t q_len,
                                             const double *w, int64_t w_len, double *grad_out,
                                             double *hess_out);
-static inline void wce_gradient_hessian_f32(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_gradient_hessian_f32(int64_t start, int64_t stop, const float *z,
                                             const float *x, const float *q, int64_t q_len,
                                             const float *w, int64_t w_len, float *grad_out,
                                             float *hess_out);
@@ -194,14 +194,14 @@ static inline void wce_gradient_hessian_f32(int64_t start, int64_t stop, const f
  * float32 gradients (XGBoost's and LightGBM's gradient pairs).  Computed from the float64
  * logits as they are (no rounding of the inputs), to about 2^-48 before the one rounding
  * (see wce_gradient_hessian_elem_f64_to_f32). */
-static inline void wce_gradient_hessian_f64_to_f32(int64_t start, int64_t stop,
+WCE_INLINE void wce_gradient_hessian_f64_to_f32(int64_t start, int64_t stop,
                                                    const double *z, const double *x,
                                                    const double *q, int64_t q_len,
                                                    const double *w, int64_t w_len,
                                                    float *grad_out, float *hess_out);
 /* float32 inputs, the float32 kernel's loss kept in double (before its rounding to float):
  * what the sum reduction adds up.  Its few units of 2^-53 vanish in a rounding to float. */
-static inline void wce_loss_f32_in_f64(int64_t start, int64_t stop, const float *z,
+WCE_INLINE void wce_loss_f32_in_f64(int64_t start, int64_t stop, const float *z,
                                        const float *x, const float *q, int64_t q_len,
                                        const float *w, int64_t w_len, double *out);
 

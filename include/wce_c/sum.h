@@ -55,9 +55,9 @@ typedef struct {
     uint64_t count;
 } wce_sum_tree;
 
-static inline void wce_sum_tree_init(wce_sum_tree *t) { t->top = 0; t->count = 0; }
+WCE_INLINE void wce_sum_tree_init(wce_sum_tree *t) { t->top = 0; t->count = 0; }
 
-static inline void wce_sum_tree_push(wce_sum_tree *t, double v)
+WCE_INLINE void wce_sum_tree_push(wce_sum_tree *t, double v)
 {
     uint64_t k = t->count;
     while (k & 1u) {
@@ -68,7 +68,7 @@ static inline void wce_sum_tree_push(wce_sum_tree *t, double v)
     t->count += 1;
 }
 
-static inline double wce_sum_tree_result(const wce_sum_tree *t)
+WCE_INLINE double wce_sum_tree_result(const wce_sum_tree *t)
 {
     double s = 0.0;
     int j;
@@ -81,7 +81,7 @@ static inline double wce_sum_tree_result(const wce_sum_tree *t)
 /* Sum of the loss over one block [start, stop), stop - start <= WCE_SUM_BLOCK, in double:
  * RANGE (a kernel's _range form with double output) fills a block buffer, summed pairwise. */
 #define WCE_DEFINE_BLOCK_SUM(NAME, RANGE, T)                                                 \
-    static inline double NAME(int64_t start, int64_t stop, const T *z, const T *x,           \
+    WCE_INLINE double NAME(int64_t start, int64_t stop, const T *z, const T *x,           \
                               const T *q, int64_t q_len, const T *w, int64_t w_len)          \
     {                                                                                        \
         double buf[WCE_SUM_BLOCK];                                                           \
@@ -95,7 +95,7 @@ WCE_DEFINE_BLOCK_SUM(wce_loss_block_sum_f32, wce_loss_f32_in_f64_range, float)
 
 /* Whole-array sums, serial; bitwise equal to any parallel split of the same blocks. */
 #define WCE_DEFINE_LOSS_SUM(NAME, BLOCK_SUM, T)                                              \
-    static inline double NAME(int64_t n, const T *z, const T *x, const T *q, int64_t q_len,  \
+    WCE_INLINE double NAME(int64_t n, const T *z, const T *x, const T *q, int64_t q_len,  \
                               const T *w, int64_t w_len)                                     \
     {                                                                                        \
         wce_sum_tree t;                                                                      \

@@ -22,7 +22,49 @@ int wce_simd_built(int level)
     }
 }
 
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#if defined(_MSC_VER) && (defined(_M_X64) || defined(_M_IX86))
+/* MSVC (and clang-cl): the x86-64-v3 and x86-64-v4 lists read from CPUID, and XGETBV for the registers the OS saves (bits 1-2:
+ * SSE and AVX state; 5-7: AVX-512's opmask and upper ZMM state).  Bit numbers from Intel's
+ * SDM, volume 2, CPUID. */
+#include <intrin.h>
+
+static int bit(int reg, int n) { return (reg >> n) & 1; }
+
+static int os_saves(unsigned long long mask)
+{
+    int leaf1[4];
+    __cpuid(leaf1, 1);
+    if (!bit(leaf1[2], 27)) return 0; /* OSXSAVE: XGETBV usable */
+    return (_xgetbv(0) & mask) == mask;
+}
+
+static int cpu_has_v3(void)
+{
+    int leaf0[4], leaf1[4], leaf7[4], ext0[4], ext1[4];
+    __cpuid(leaf0, 0);
+    __cpuid(ext0, (int)0x80000000);
+    if (leaf0[0] < 7 || (unsigned)ext0[0] < 0x80000001u) return 0;
+    __cpuid(leaf1, 1);
+    __cpuidex(leaf7, 7, 0);
+    __cpuid(ext1, (int)0x80000001);
+    /* leaf 1 ECX: SSE4.2 20, POPCNT 23, AVX 28, FMA 12, F16C 29, MOVBE 22;
+     * leaf 7 EBX: AVX2 5, BMI1 3, BMI2 8; leaf 0x80000001 ECX: LZCNT 5 */
+    return bit(leaf1[2], 20) && bit(leaf1[2], 23) && bit(leaf1[2], 28) &&
+           bit(leaf1[2], 12) && bit(leaf1[2], 29) && bit(leaf1[2], 22) &&
+           bit(leaf7[1], 5) && bit(leaf7[1], 3) && bit(leaf7[1], 8) && bit(ext1[2], 5) &&
+           os_saves(0x6);
+}
+
+static int cpu_has_v4(void)
+{
+    int leaf7[4];
+    if (!cpu_has_v3()) return 0;
+    __cpuidex(leaf7, 7, 0);
+    /* leaf 7 EBX: AVX512F 16, AVX512DQ 17, AVX512CD 28, AVX512BW 30, AVX512VL 31 */
+    return bit(leaf7[1], 16) && bit(leaf7[1], 17) && bit(leaf7[1], 28) &&
+           bit(leaf7[1], 30) && bit(leaf7[1], 31) && os_saves(0xe6);
+}
+#elif (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
 /* GCC's and Clang's CPU checks also ask the OS (XGETBV) whether it saves the wide
  * registers.  The feature lists are those of the x86-64-v3 and x86-64-v4 levels. */
 static int cpu_has_v3(void)

@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <sys/mman.h>
+#endif
 
 static int failures = 0;
 static int checks = 0;
@@ -164,6 +168,41 @@ static void test_sum_blocks(void)
           "loss sum is not the tree of block sums");
 }
 
+/* A sparse mapping of `bytes`: reserved, its pages real only where touched (POSIX) or
+ * committed (Windows, by commit() below).  NULL when the system refuses. */
+static void *reserve(size_t bytes)
+{
+#ifdef _WIN32
+    return VirtualAlloc(NULL, bytes, MEM_RESERVE, PAGE_READWRITE);
+#else
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#endif
+}
+
+static int commit(void *base, int64_t first, int64_t count, size_t size)
+{
+#ifdef _WIN32
+    return VirtualAlloc((char *)base + first * (int64_t)size, (size_t)count * size, MEM_COMMIT,
+                        PAGE_READWRITE) != NULL;
+#else
+    (void)base, (void)first, (void)count, (void)size;
+    return 1;
+#endif
+}
+
+static void release(void *p, size_t bytes)
+{
+    if (p == NULL) return;
+#ifdef _WIN32
+    (void)bytes;
+    VirtualFree(p, 0, MEM_RELEASE);
+#else
+    munmap(p, bytes);
+#endif
+}
+
 /* Indices past 2^31 and 2^32 on a sparse mapping: only the pages touched are real. */
 static void test_64bit_indices(void)
 {
@@ -174,19 +213,25 @@ static void test_64bit_indices(void)
         printf("skip: the 64-bit index test needs a 64-bit address space\n");
         return;
     }
-    x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    z = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    out = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    x = reserve(bytes);
+    z = reserve(bytes);
+    out = reserve(bytes);
     float q = 1.0f, w[3] = {1.0f, 2.0f, 4.0f};
     const int64_t starts[] = {((int64_t)1 << 31) - 8, ((int64_t)1 << 32) - 8, n - 64};
     int s;
-    if (x == MAP_FAILED || z == MAP_FAILED || out == MAP_FAILED) {
+    if (x == NULL || z == NULL || out == NULL) {
         printf("skip: cannot map %zu bytes for the 64-bit index test\n", bytes);
+        release(x, bytes), release(z, bytes), release(out, bytes);
         return;
     }
     for (s = 0; s < 3; ++s) {
         const int64_t a = starts[s];
         int64_t i;
+        if (!commit(x, a, 64, sizeof(float)) || !commit(z, a, 64, sizeof(float)) ||
+            !commit(out, a, 64, sizeof(float))) {
+            CHECK(0, "cannot commit the pages at index %lld", (long long)a);
+            break;
+        }
         for (i = a; i < a + 64; ++i) {
             x[i] = 0.0f;
             z[i] = 1.0f;
@@ -203,9 +248,9 @@ static void test_64bit_indices(void)
                   < 0x1p-31,
               "sum at offset %lld", (long long)a);
     }
-    munmap(x, bytes);
-    munmap(z, bytes);
-    munmap(out, bytes);
+    release(x, bytes);
+    release(z, bytes);
+    release(out, bytes);
 }
 
 int main(void)
