@@ -37,18 +37,48 @@ def is_x86_32():
             or (machine in ("x86_64", "amd64") and sys.maxsize <= 2**32))
 
 
-def compiler_flags():
-    """Optimisation flags for the kernels, per compiler family."""
-    if sys.platform == "win32":
+def compiler_flags(compiler_type, x86_32=None):
+    """Optimisation flags for the kernels, by compiler family ("msvc", or the GCC-like:
+    "unix", "mingw32", ...)."""
+    if compiler_type == "msvc":
+        # /fp:precise keeps every rounding (no contraction into FMA unless /fp:contract)
         return ["/O2", "/fp:precise"]
     # -fno-trapping-math lets the compiler if-convert the branch-free selects;
     # -ffp-contract=off: no contraction chosen by the compiler; the header fuses the
     # polynomial steps itself (WCE_MADD), identically on every level with FMA.
     flags = ["-O3", "-std=c11", "-fno-trapping-math", "-ffp-contract=off"]
-    if is_x86_32():
+    if is_x86_32() if x86_32 is None else x86_32:
         # SSE2 arithmetic instead of x87's excess precision, which the header refuses
         flags += ["-msse2", "-mfpmath=sse"]
     return flags
+
+
+def libomp_prefixes(environ):
+    """Where macOS users have libomp: Homebrew on Apple silicon and on Intel, conda (the
+    active environment), MacPorts; LIBOMP_PREFIX first when set."""
+    prefixes = [environ.get("LIBOMP_PREFIX"), "/opt/homebrew/opt/libomp",
+                "/usr/local/opt/libomp",
+                environ.get("CONDA_PREFIX"), "/opt/local"]
+    return [p for p in prefixes if p]
+
+
+def openmp_candidates(platform_name, compiler_type, environ):
+    """(compile flags, link flags) to try, in order, for OpenMP on this platform.  Apple clang
+    has no -fopenmp of its own: the preprocessor flag and a libomp found under one of the
+    usual prefixes (with an rpath, so that the extension finds it at run time)."""
+    if compiler_type == "msvc":
+        return [(["/openmp"], [])]
+    if platform_name == "darwin":
+        found = []
+        for prefix in libomp_prefixes(environ):
+            if os.path.isfile(os.path.join(prefix, "include", "omp.h")):
+                inc, lib = os.path.join(prefix, "include"), os.path.join(prefix, "lib")
+                found.append((["-Xpreprocessor", "-fopenmp", "-I" + inc],
+                              ["-L" + lib, "-lomp", "-Wl,-rpath," + lib]))
+        # the compiler's own search paths, then a GCC-style compiler (a Homebrew gcc, say)
+        return found + [(["-Xpreprocessor", "-fopenmp"], ["-lomp"]),
+                        (["-fopenmp"], ["-fopenmp"])]
+    return [(["-fopenmp"], ["-fopenmp"])]
 
 
 def openmp_flags():
@@ -59,12 +89,9 @@ def openmp_flags():
     from setuptools._distutils.sysconfig import customize_compiler
     from setuptools._distutils.errors import CompileError, LinkError
 
-    if sys.platform == "win32":
-        candidates = [(["/openmp"], [])]
-    elif sys.platform == "darwin":
-        candidates = [(["-Xpreprocessor", "-fopenmp"], ["-lomp"]), (["-fopenmp"], ["-fopenmp"])]
-    else:
-        candidates = [(["-fopenmp"], ["-fopenmp"])]
+    compiler = new_compiler()
+    customize_compiler(compiler)
+    candidates = openmp_candidates(sys.platform, compiler.compiler_type, os.environ)
     source = (
         "#include <omp.h>\n"
         "int main(void) {\n"
@@ -74,8 +101,6 @@ def openmp_flags():
         "  return n > 0 ? 0 : 1;\n"
         "}\n"
     )
-    compiler = new_compiler()
-    customize_compiler(compiler)
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "probe_openmp.c")
         with open(src, "w") as f:
@@ -98,11 +123,12 @@ def is_x86_64():
     return platform.machine().lower() in ("x86_64", "amd64") and sys.maxsize > 2**32
 
 
-def simd_levels(compiler_type):
+def simd_levels(compiler_type, x86_64=None, wanted=None):
     """(name, macro, flags) of each instruction-set level to build for this target."""
     levels = [("baseline", None, [])]
-    wanted = os.environ.get("WCE_C_SIMD_LEVELS", "baseline,avx2,avx512").split(",")
-    if is_x86_64():
+    if wanted is None:
+        wanted = os.environ.get("WCE_C_SIMD_LEVELS", "baseline,avx2,avx512").split(",")
+    if is_x86_64() if x86_64 is None else x86_64:
         if compiler_type == "msvc":
             levels += [("avx2", "WCE_HAVE_AVX2", ["/arch:AVX2"]),
                        ("avx512", "WCE_HAVE_AVX512", ["/arch:AVX512"])]
@@ -128,7 +154,7 @@ class build_ext_with_simd(build_ext):
 
         # The kernels never use OpenMP themselves (the header is OpenMP-free); they get the
         # optimisation flags alone, kept apart from the OpenMP flags of the extension.
-        cflags = compiler_flags()
+        cflags = compiler_flags(self.compiler.compiler_type)
         objects = []
         for name, macro, flags in simd_levels(self.compiler.compiler_type):
             out_dir = os.path.join(self.build_temp, "simd", name)
@@ -149,6 +175,7 @@ class build_ext_with_simd(build_ext):
             if macro:
                 ext.define_macros.append((macro, "1"))
         ext.extra_objects = list(ext.extra_objects or []) + objects
+        ext.extra_compile_args = cflags + ext.extra_compile_args
         super().build_extension(ext)
 
 
@@ -167,7 +194,6 @@ def extensions():
     import numpy
     from Cython.Build import cythonize
 
-    kernel_flags = compiler_flags()
     omp_cflags, omp_ldflags = [], []
     omp = openmp_flags()
     if omp is None:
@@ -184,7 +210,7 @@ def extensions():
         include_dirs=[str(INCLUDE.relative_to(HERE)), "src/wce_c", numpy.get_include()],
         depends=[str(p.relative_to(HERE)) for p in (INCLUDE / "wce_c").glob("*.h")]
         + ["src/wce_c/_simd_variant.c", "src/wce_c/_dispatch.h"],
-        extra_compile_args=kernel_flags + omp_cflags,
+        extra_compile_args=omp_cflags,  # the compiler's own flags join in build_extension
         extra_link_args=omp_ldflags,
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     )
@@ -201,7 +227,8 @@ def extensions():
     )
 
 
-setup(
-    ext_modules=extensions(),
-    cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_simd},
-)
+if __name__ == "__main__":  # not when the tests load this file to check the flags
+    setup(
+        ext_modules=extensions(),
+        cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_simd},
+    )
