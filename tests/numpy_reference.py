@@ -8,14 +8,17 @@ import numpy as np
 
 
 def _terms(z, x, q, w):
+    """(1 - z), q z, x and w in float64.  The weight multiplies each quantity last, in one
+    rounding, as in the core: with a subnormal weight, an earlier product would round at the
+    subnormal scale and carry that absolute error through the rest."""
     z, x, q, w = (np.asarray(a, dtype=np.float64) for a in (z, x, q, w))
-    return w * (1.0 - z), w * q * z, x
+    return 1.0 - z, q * z, x, w
 
 
 def loss(z, x, q=1.0, w=1.0):
-    a, b, x = _terms(z, x, q, w)
+    a, b, x, w = _terms(z, x, q, w)
     with np.errstate(invalid="ignore", over="ignore"):
-        return a * np.logaddexp(0.0, x) + b * np.logaddexp(0.0, -x)
+        return w * (a * np.logaddexp(0.0, x) + b * np.logaddexp(0.0, -x))
 
 
 def _sigmoid(x):
@@ -25,18 +28,17 @@ def _sigmoid(x):
 
 
 def gradient(z, x, q=1.0, w=1.0):
-    a, b, x = _terms(z, x, q, w)
-    return a * _sigmoid(x) - b * _sigmoid(-x)
+    a, b, x, w = _terms(z, x, q, w)
+    return w * (a * _sigmoid(x) - b * _sigmoid(-x))
 
 
 def hessian(z, x, q=1.0, w=1.0):
-    a, b, x = _terms(z, x, q, w)
-    return (a + b) * _sigmoid(x) * _sigmoid(-x)
+    a, b, x, w = _terms(z, x, q, w)
+    return w * ((a + b) * _sigmoid(x) * _sigmoid(-x))
 
 
 def label_gradient(z, x, q=1.0, w=1.0):
-    a, b, x = _terms(z, x, q, w)
-    w = np.asarray(w, dtype=np.float64)
+    _, _, x, w = _terms(z, x, q, w)
     return w * (np.asarray(q, dtype=np.float64) * np.logaddexp(0.0, -x) - np.logaddexp(0.0, x))
 
 
@@ -50,8 +52,8 @@ def seed_loss(z, x, q=1.0):
 def magnitude(quantity, z, x, q=1.0, w=1.0):
     """Sum of the absolute values of the terms of ``quantity``: the scale of its rounding
     error, which for the quantities with a root exceeds the value itself."""
-    a, b, x = _terms(z, x, q, w)
-    a, b = np.abs(a), np.abs(b)
+    a, b, x, w = _terms(z, x, q, w)
+    a, b = np.abs(w * a), np.abs(w * b)
     with np.errstate(invalid="ignore", over="ignore"):
         if quantity in ("loss", "label_gradient"):
             wq = np.abs(np.asarray(w, np.float64)) * (1 + np.asarray(q, np.float64))
