@@ -64,3 +64,18 @@ def test_macos_tries_the_libomp_prefixes_that_exist(build, tmp_path):
         at = [i for i, f in enumerate(cflags) if f == "-Xpreprocessor"]
         assert all(i + 1 < len(cflags) and cflags[i + 1] == "-fopenmp" for i in at)
     assert build.libomp_prefixes({})[:2] == ["/opt/homebrew/opt/libomp", "/usr/local/opt/libomp"]
+
+
+def test_the_wheel_configuration_covers_each_platform_and_its_openmp_runtime():
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    config = tomllib.loads((SETUP.parent / "pyproject.toml").read_text())["tool"]["cibuildwheel"]
+    assert set(config["linux"]["archs"]) == {"x86_64", "i686", "aarch64"}
+    assert "auditwheel repair --strip" in config["linux"]["repair-wheel-command"]
+    assert set(config["macos"]["archs"]) == {"x86_64", "arm64"}
+    assert "libomp" in config["macos"]["before-all"]
+    assert "LIBOMP_PREFIX" in config["macos"]["environment"]
+    assert config["windows"]["archs"] == ["AMD64"]
+    assert "delvewheel repair" in config["windows"]["repair-wheel-command"]
+    for platform in ("linux", "macos"):
+        assert config[platform]["environment"]["CFLAGS"] == "-g0"
+    assert any("pytest" in c for c in config["test-command"])
