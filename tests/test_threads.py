@@ -1,6 +1,7 @@
 """Thread-count rules, the GIL released, fork safety and concurrent callers."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -189,3 +190,53 @@ def test_kernels_release_the_gil():
         done.set()
         t.join()
     assert len(ticks) > 5
+
+
+OMP_LIBRARY = """
+int omp_work(int n)
+{
+    int s = 0;
+#pragma omp parallel for reduction(+ : s)
+    for (int i = 0; i < n; i++) s += i % 7;
+    return s;
+}
+"""
+
+FORK_AFTER_CTYPES = textwrap.dedent("""
+    import ctypes, os, sys
+    import numpy as np
+    import wce_c
+
+    lib = ctypes.CDLL(sys.argv[1])
+    assert lib.omp_work(1_000_000) > 0   # its own libgomp parallel region, in the parent
+    x = np.linspace(-10, 10, 300_000)
+    pid = os.fork()
+    if pid == 0:
+        r = wce_c.gradient(np.ones_like(x), x, 2.0, n_threads=2)
+        os._exit(0 if np.isfinite(r).all() else 3)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0, status
+    print("ok")
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_forked_after_a_ctypes_openmp_library_ran_does_not_hang(tmp_path):
+    """A small OpenMP library of our own, loaded by ctypes, runs a parallel region on the
+    system's libgomp in the parent; a child forked after it computes on two threads' worth
+    of input without hanging (it runs on one)."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("needs a C compiler")
+    src = tmp_path / "omp_work.c"
+    src.write_text(OMP_LIBRARY)
+    lib = tmp_path / "libomp_work.so"
+    built = subprocess.run([cc, "-shared", "-fPIC", "-fopenmp", "-O1", str(src), "-o", str(lib)],
+                           capture_output=True, text=True)
+    if built.returncode != 0:
+        pytest.skip(f"the compiler cannot build OpenMP code here: {built.stderr[:200]}")
+    script = tmp_path / "fork_ctypes.py"
+    script.write_text(FORK_AFTER_CTYPES)
+    r = subprocess.run([sys.executable, str(script), str(lib)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
