@@ -266,3 +266,14 @@ def test_the_wrapper_stops_on_the_wce_metric(library):
         history, best = est.get_evals_result()["validation"], est.get_best_iteration()
     assert len(history) == 1  # the wce metric alone
     check_stopped_on_wce(next(iter(history.values())), best, PATIENCE, ROUNDS)
+
+
+def test_the_wrapper_takes_pandas_rows_with_any_index():
+    pd = pytest.importorskip("pandas")
+    X, y, _ = known_probability(900, 8)
+    index = np.random.default_rng(0).permutation(900) + 1000  # as after train_test_split
+    Xf = pd.DataFrame(X, index=index, columns=[f"f{i}" for i in range(X.shape[1])])
+    yf, wf = pd.Series(y, index=index), pd.Series(np.linspace(0.5, 2, 900), index=index)
+    clf = wrapper("lightgbm").fit(Xf, yf, sample_weight=wf)
+    assert clf.intercept_ == pytest.approx(float(wce_c.intercept(y, Q, sample_weight=wf.to_numpy())))
+    assert clf.predict_proba(Xf).shape == (900, 2)

@@ -130,6 +130,8 @@ class WCEClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y must hold exactly two classes, got {classes.tolist()}")
         self.classes_ = classes
         z = self._encode(y)
+        if sample_weight is not None:  # by position, as scikit-learn passes rows
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
         m = (float(_probability.intercept(z, q, sample_weight=sample_weight))
              if self.start == "intercept" else 0.0)
         self.intercept_ = m
