@@ -83,14 +83,16 @@ def test_bench_plot_writes_a_png_or_says_matplotlib_is_missing(tmp_path):
     assert r.returncode == 1 and "needs matplotlib" in r.stderr, r.stderr
 
 
-def test_gbdt_benchmark_reports_every_installed_library():
+def test_gbdt_benchmark_reports_every_installed_library(tmp_path):
     """benchmarks/gbdt.py at a tiny size: a training line per installed library, and for
     XGBoost and LightGBM the objective calls timed inside those trainings."""
     import importlib.util
     import pathlib
 
     script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "gbdt.py"
-    r = subprocess.run([sys.executable, str(script), "--rows", "2000", "--rounds", "2"],
+    r = subprocess.run([sys.executable, str(script), "--rows", "2000", "--rounds", "2",
+                        "--calibration-rows", "1500", "--calibration-rounds", "6",
+                        "--plot", str(tmp_path / "reliability.png")],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     for name in ("xgboost", "lightgbm", "catboost"):
@@ -100,3 +102,13 @@ def test_gbdt_benchmark_reports_every_installed_library():
         assert f"{name}, 2e+03 rows, 1 thread(s): built-in" in r.stdout
         inside = f"{name}, 2e+03 rows, 1 thread(s): objective call inside training"
         assert (inside in r.stdout) == (name != "catboost"), r.stdout
+        assert "memory floor" in r.stdout or name == "catboost"
+        # the calibration part: three probabilities and the start, per library
+        for kind in ("raw sigmoid", "wce_c.probability", "unweighted model"):
+            assert f"{name:8s} {kind:18s} log loss" in r.stdout, r.stdout
+        assert f"{name:8s} pos_weight 1: rounds to within 1 %" in r.stdout
+    if importlib.util.find_spec("matplotlib") is not None:
+        png = tmp_path / "reliability.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        assert "matplotlib is not installed: no plot" in r.stdout
