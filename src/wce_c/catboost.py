@@ -11,7 +11,9 @@ an eval_metric with a custom objective).  CatBoost maximises, so the derivatives
 negated; it calls the objective from its own threads in blocks of up to 1000 rows, so each
 call runs on one thread by default and goes straight to the kernel.  ``no_jit`` is set:
 nothing here is for numba to compile.  CatBoost's automatic learning rate is tuned for its
-built-in losses: set ``learning_rate`` yourself with a custom objective.
+built-in losses: set ``learning_rate`` yourself with a custom objective.  For scikit-learn's
+tools (clone, cross_val_score, scorers) give ``class_names=(0, 1)``, a tuple: with a custom
+objective ``classes_`` stays empty otherwise, and a list does not survive clone.
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ float64 evaluation rounded to float32 gives (bar about one element in 10^7).
 Native API: ``params["objective"] = obj`` in ``lightgbm.train`` and ``feval=metric``;
 scikit-learn API: ``LGBMClassifier(objective=obj)`` and ``fit(..., eval_metric=metric)``.
 The same objects serve both.  With a custom objective ``boost_from_average`` does nothing
-(training starts from raw score 0), and ``LGBMClassifier.predict_proba`` returns raw scores:
-apply the logistic sigmoid yourself (``scipy.special.expit``).
+(training starts from raw score 0: start from ``wce_c.intercept`` through ``init_score``), and
+``LGBMClassifier.predict_proba`` returns raw scores: ``wce_c.probability(scores, pos_weight)``
+gives the probability under the data's base rate, and ``wce_c.sklearn.WCEClassifier`` wraps
+the classifier so that ``predict_proba`` does.
 """
 
 from __future__ import annotations

@@ -19,7 +19,10 @@ parameter reads ``base_score`` as a raw margin, 0.5 by default: pass ``base_scor
 start at probability 1/2 as ``binary:logistic`` does.  ``XGBClassifier`` keeps
 ``binary:logistic`` beside a callable objective, so its default already starts at margin 0
 (``XGBRegressor`` does not: give it ``base_score=0.0``).  The metric receives raw margins,
-which XGBoost passes whenever the objective is custom.
+which XGBoost passes whenever the objective is custom.  ``XGBClassifier.predict_proba`` is
+the sigmoid of the pos_weight-trained margin (q-weighted odds): ``wce_c.probability(margins,
+pos_weight)`` gives the probability under the data's base rate, and
+``wce_c.sklearn.WCEClassifier`` answers with it.
 """
 
 from __future__ import annotations
