@@ -9,14 +9,9 @@
 #               the CPU check runs on emulated CPUs without AVX2 and without AVX-512 (qemu).
 # Needs: gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gcc-mingw-w64-x86-64 wine
 # clang (.ci/run installs them).  Any failure fails the script.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-include="$here/../../include"
-src="$here/../../src/wce_c"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-common=(-std=c11 -O2 -Wall -Wextra -Werror -ffp-contract=off -fno-trapping-math
-        -I"$include" -I"$src")
+# shellcheck source=tests/c/common.sh
+source "$(dirname "$0")/common.sh"
+common+=(-O2)
 
 echo "== aarch64 (qemu-aarch64): the C tests and the dispatcher"
 arm=aarch64-linux-gnu-gcc
@@ -52,8 +47,13 @@ msvc=(clang --target=x86_64-pc-windows-msvc -fms-extensions -fms-compatibility -
 echo "MSVC-target syntax check: dispatcher and three levels clean"
 
 echo "== the MSVC branch of the CPU check on emulated CPUs (qemu-x86_64 -cpu ...)"
-gcc "${common[@]}" -I"$here/msvc_on_gcc" "$here/test_cpu_msvc.c" -DWCE_VARIANT=baseline \
-    -x c "$src/_simd_variant.c" -o "$out/test_cpu_msvc" -lm
+gcc "${common[@]}" "${levels[@]}" -c "$src/_dispatch.c" -o "$out/dispatch.o"
+for level in baseline:-mtune=generic avx2:-march=x86-64-v3 avx512:-march=x86-64-v4; do
+    gcc "${common[@]}" "${level#*:}" -DWCE_VARIANT="${level%%:*}" \
+        -c "$src/_simd_variant.c" -o "$out/variant_host_${level%%:*}.o"
+done
+gcc "${common[@]}" "${levels[@]}" -I"$here/msvc_on_gcc" "$here/test_cpu_msvc.c" \
+    "$out/dispatch.o" "$out"/variant_host_*.o -o "$out/test_cpu_msvc" -lm
 for cpu in Nehalem Haswell; do
     echo -n "$cpu: "
     qemu-x86_64 -cpu "$cpu" "$out/test_cpu_msvc" 2> /dev/null

@@ -3,14 +3,9 @@
 # -pedantic, the dispatcher level by level and the MSVC branch of its CPU check (on x86-64),
 # then under AddressSanitizer and UndefinedBehaviorSanitizer.  CC picks the compiler (gcc or
 # clang).  Any failed check, warning or sanitizer report fails the script.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-include="$here/../../include"
-src="$here/../../src/wce_c"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+# shellcheck source=tests/c/common.sh
+source "$(dirname "$0")/common.sh"
 CC="${CC:-cc}"
-common=(-std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-trapping-math -I"$include")
 echo "== C core tests, -O3"
 "$CC" "${common[@]}" -O3 "$here/test_core.c" -o "$out/test_core" -lm
 "$out/test_core"
@@ -26,23 +21,23 @@ fi
 echo "== the header and the dispatcher warning-free at -O0 to -O3 with -Wall -Wextra -pedantic"
 for opt in -O0 -O1 -O2 -O3; do
     "$CC" "${common[@]}" -pedantic "$opt" -c "$here/test_core.c" -o "$out/pedantic.o"
-    "$CC" "${common[@]}" -pedantic "$opt" -I"$src" -DWCE_VARIANT=baseline \
+    "$CC" "${common[@]}" -pedantic "$opt" -DWCE_VARIANT=baseline \
         -c "$src/_simd_variant.c" -o "$out/pedantic.o"
 done
 if [ "$(uname -m)" = x86_64 ]; then
     echo "== the dispatcher: every level this CPU runs against baseline, kernel by kernel"
     levels=(-DWCE_HAVE_AVX2 -DWCE_HAVE_AVX512)
-    "$CC" "${common[@]}" -O2 -I"$src" "${levels[@]}" -c "$src/_dispatch.c" -o "$out/dispatch.o"
+    "$CC" "${common[@]}" -O2 "${levels[@]}" -c "$src/_dispatch.c" -o "$out/dispatch.o"
     for level in baseline:-mtune=generic avx2:-march=x86-64-v3 avx512:-march=x86-64-v4; do
-        "$CC" "${common[@]}" -O3 "${level#*:}" -I"$src" -DWCE_VARIANT="${level%%:*}" \
+        "$CC" "${common[@]}" -O3 "${level#*:}" -DWCE_VARIANT="${level%%:*}" \
             -c "$src/_simd_variant.c" -o "$out/variant_${level%%:*}.o"
     done
-    "$CC" "${common[@]}" -O2 -I"$src" "${levels[@]}" "$here/test_dispatch.c" "$out/dispatch.o" \
+    "$CC" "${common[@]}" -O2 "${levels[@]}" "$here/test_dispatch.c" "$out/dispatch.o" \
         "$out"/variant_*.o -o "$out/test_dispatch" -lm
     "$out/test_dispatch"
     echo "== the MSVC branch of the CPU check, on this CPU (MSVC's intrinsics shimmed)"
-    "$CC" "${common[@]}" -O1 -I"$src" -I"$here/msvc_on_gcc" "$here/test_cpu_msvc.c" \
-        "$out/variant_baseline.o" -o "$out/test_cpu_msvc" -lm
+    "$CC" "${common[@]}" -O1 "${levels[@]}" -I"$here/msvc_on_gcc" "$here/test_cpu_msvc.c" \
+        "$out/dispatch.o" "$out"/variant_*.o -o "$out/test_cpu_msvc" -lm
     "$out/test_cpu_msvc"
 fi
 echo "== C core tests, -O1 -fsanitize=address,undefined"

@@ -1,32 +1,24 @@
-/* The MSVC branch of the CPU check (src/wce_c/_dispatch.c), compiled by GCC with MSVC's
- * intrinsics shimmed (msvc_on_gcc/intrin.h), must find the same levels on this machine as
- * GCC's own __builtin_cpu_supports lists. */
+/* The MSVC branch of the CPU check (src/wce_c/_dispatch.c), compiled by GCC or Clang with
+ * MSVC's intrinsics shimmed (msvc_on_gcc/intrin.h), must find the same levels on this
+ * machine as the dispatcher's own GCC/Clang branch, linked beside it (built with all three
+ * levels).  The MSVC copy's exported names are renamed so that the two can coexist. */
 #include <stdio.h>
 
-static int gcc_v3(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-           __builtin_cpu_supports("avx") && __builtin_cpu_supports("sse4.2") &&
-           __builtin_cpu_supports("popcnt");
-}
+int wce_simd_supported(int level); /* the GCC/Clang branch, from _dispatch.o */
 
-static int gcc_v4(void)
-{
-    return gcc_v3() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vl");
-}
-
+#define wce_kernel_infos msvc_wce_kernel_infos
+#define wce_simd_built msvc_wce_simd_built
+#define wce_simd_supported msvc_wce_simd_supported
+#define wce_simd_table msvc_wce_simd_table
 #define _MSC_VER 1930
 #define _M_X64 1
 #include "../../src/wce_c/_dispatch.c"
+#undef wce_simd_supported
 
 int main(void)
 {
     int v3 = cpu_has_v3(), v4 = cpu_has_v4();
-    printf("MSVC branch: x86-64-v3 %d, x86-64-v4 %d; GCC's lists: %d, %d\n", v3, v4, gcc_v3(),
-           gcc_v4());
-    return (v3 == gcc_v3() && v4 == gcc_v4()) ? 0 : 1;
+    int g3 = wce_simd_supported(1), g4 = wce_simd_supported(2);
+    printf("MSVC branch: x86-64-v3 %d, x86-64-v4 %d; GCC's lists: %d, %d\n", v3, v4, g3, g4);
+    return (v3 == g3 && v4 == g4) ? 0 : 1;
 }
