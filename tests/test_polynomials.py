@@ -39,7 +39,7 @@ def test_fine_exp_coefficients_are_the_fitted_ones():
 
 
 def test_float64_grade_coefficients_are_the_fitted_ones():
-    assert (header_coefficients("wce_exp_minus_f64", "p")
+    assert (header_coefficients("wce_exp_minus_f64_reduced", "p")
             == fit_polynomials.exp_coefficients())
     assert header_coefficients("wce_log1p_f64", "R") == fit_polynomials.log_atanh_coefficients()
 

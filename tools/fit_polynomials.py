@@ -3,7 +3,7 @@
     python tools/fit_polynomials.py
 
 prints the coefficients of wce_exp_minus_f32 and wce_exp_minus_f64_to_f32 (R), wce_log1p_f32
-(G) and the float64-grade wce_exp_minus_f64 (p) and wce_log1p_f64 (R) as C hex literals,
+(G) and the float64-grade wce_exp_minus_f64_reduced (p) and wce_log1p_f64 (R) as C hex literals,
 highest power first, and the worst relative error of each piece evaluated as the header's
 baseline level evaluates it (double Horner, two roundings per step; the FMA levels round
 once per step), against mpmath at 200 bits on a dense grid.
@@ -23,7 +23,7 @@ import mpmath as mp
 
 EXP_MINUS_DEGREE = 6
 EXP_FINE_DEGREE = 9
-EXP_DOUBLE_DEGREE = 10   # wce_exp_minus_f64 (float64 grade)
+EXP_DOUBLE_DEGREE = 10   # wce_exp_minus_f64_reduced (float64 grade)
 LOG_DOUBLE_DEGREE = 7    # wce_log1p_f64 (float64 grade)
 # |s| = |f / (2 + f)| <= (sqrt 2 - 1) / (sqrt 2 + 1) in wce_log1p_f64; fit a hair wider
 S_MAX = (math.sqrt(2) - 1) / (math.sqrt(2) + 1) * (1 + 1e-7)
@@ -52,7 +52,7 @@ def exp_minus_coefficients(degree=EXP_MINUS_DEGREE):
 
 
 def exp_coefficients():
-    """Q's coefficients for wce_exp_minus_f64, highest power first."""
+    """Q's coefficients for wce_exp_minus_f64_reduced, highest power first."""
 
     def f(r):
         return (mp.exp(r) - 1 - r) / r**2 if r != 0 else mp.mpf(0.5)
@@ -146,7 +146,7 @@ def main():
     for name, coeffs in (("R (wce_exp_minus_f32)", exp_minus_coefficients()),
                          ("R (wce_exp_minus_f64_to_f32)", exp_minus_coefficients(EXP_FINE_DEGREE)),
                          ("G (wce_log1p_f32)", log1p_coefficients()),
-                         ("p (wce_exp_minus_f64)", exp_coefficients()),
+                         ("p (wce_exp_minus_f64_reduced)", exp_coefficients()),
                          ("R (wce_log1p_f64)", log_atanh_coefficients())):
         print(f"{name}, highest power first:")
         for c in coeffs:

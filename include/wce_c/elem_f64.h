@@ -169,6 +169,105 @@ WCE_ELEM void wce_gradient_hessian_elem_f64(double z, double x, double q, double
                       c.in_range);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Hard labels: the same evaluation with the work on exact zeros left out.  For z in {0, 1}
+ * the pairs above are exact single numbers: a = 1 - z and b = q z are (1, 0) and (0, 0) for
+ * z = 0, (0, 0) and (q, 0) for z = 1, so a + b is (l, 0) with l = 1 or q, and every product
+ * or sum with a (0, 0) pair is an exact zero that changes no other value (at most the sign
+ * of a zero low part, which no rounding below can see: every high part it joins is
+ * nonzero).  The functions below perform the remaining operations of the functions above in
+ * the same order, so they give the same bits; a kernel takes them for whole blocks of
+ * elements that pass wce_is_hard_f64 (the C tests and tests/test_hard_labels.py compare
+ * the two forms bit for bit).  What they leave out: the exact pairs of the coefficients,
+ * their sums and selects, the range test and the plain fallback.
+ *
+ * wce_is_hard_f64: z is 0 or 1; |x| <= WCE_FAR_FROM, so the far-tail scale is 1 (this also
+ * refuses NaN); 0 < q <= 2^500, so b's coefficient is present exactly when z = 1; w nonzero
+ * and |w| <= 2^500.  Then every operand stays below the compensated evaluation's 2^960
+ * range and every result is finite (|w| l (|x| + log 2) < 2^1010), so the general
+ * functions take their compensated result and never the plain fallback. */
+typedef int64_t wce_is_hard_f64_flag; /* as wide as a double lane */
+WCE_ELEM wce_is_hard_f64_flag wce_is_hard_f64(double z, double x, double q, double w)
+{
+    return ((z == 0.0) | (z == 1.0)) & (fabs(x) <= WCE_FAR_FROM) & (q > 0.0) &
+           (q <= 0x1p500) & (w != 0.0) & (fabs(w) <= 0x1p500);
+}
+
+/* Which of softplus(|x|) and softplus(-|x|) carries the coefficient l: softplus(|x|) (the
+ * "big" term) when x >= 0 and z = 0 or x < 0 and z = 1. */
+WCE_ELEM int wce_hard_big(double z, wce_parts p) { return p.pos != (z == 1.0); }
+
+/* wce_softplus_pair_dd for hard labels: l m, plus l |x| when the big term is present. */
+WCE_ELEM wce_dd wce_softplus_pair_dd_hard(double z, double l, wce_parts p)
+{
+    const wce_dd t_m = wce_two_product(l, p.m);
+    const wce_dd t_b = wce_two_product(wce_hard_big(z, p) ? l : 0.0, p.ax);
+    wce_dd s = wce_two_sum(t_b.hi, t_m.hi);
+    s.lo += t_b.lo + t_m.lo;
+    return s;
+}
+
+/* wce_sigmoid_pair_dd for hard labels: the numerator P - M e is 1 (x >= 0, z = 0), -q e
+ * (x >= 0, z = 1), e (x < 0, z = 0) or -q (x < 0, z = 1). */
+WCE_ELEM wce_dd wce_sigmoid_pair_dd_hard(double z, double q, wce_parts p)
+{
+    const int one = z == 1.0;
+    const wce_dd qe = wce_two_product(q, p.e);
+    wce_dd n;
+    n.hi = p.pos ? (one ? -qe.hi : 1.0) : (one ? -q : p.e);
+    n.lo = (p.pos && one) ? -qe.lo : 0.0;
+    return wce_dd_over_d(n, p);
+}
+
+/* wce_sigmoid_product_dd for hard labels: l e over (1 + e) twice. */
+WCE_ELEM wce_dd wce_sigmoid_product_dd_hard(double l, wce_parts p)
+{
+    return wce_dd_over_d(wce_dd_over_d(wce_two_product(l, p.e), p), p);
+}
+
+/* wce_finish for hard labels: w (hi + lo) rounded once (scale 1, a finite result). */
+WCE_ELEM double wce_finish_hard(wce_dd s, double w)
+{
+    const wce_dd ws = wce_two_product(w, s.hi);
+    return ws.hi + (ws.lo + w * s.lo);
+}
+
+WCE_ELEM double wce_hard_l(double z, double q) { return (z == 1.0) ? q : 1.0; }
+
+WCE_ELEM double wce_loss_elem_f64_hard(double z, double x, double q, double w)
+{
+    const wce_parts p = wce_parts_f64_near(x);
+    return wce_finish_hard(wce_softplus_pair_dd_hard(z, wce_hard_l(z, q), p), w);
+}
+
+WCE_ELEM double wce_gradient_elem_f64_hard(double z, double x, double q, double w)
+{
+    const wce_parts p = wce_parts_f64_near(x);
+    return wce_finish_hard(wce_sigmoid_pair_dd_hard(z, q, p), w);
+}
+
+WCE_ELEM double wce_hessian_elem_f64_hard(double z, double x, double q, double w)
+{
+    const wce_parts p = wce_parts_f64_near(x);
+    return wce_finish_hard(wce_sigmoid_product_dd_hard(wce_hard_l(z, q), p), w);
+}
+
+WCE_ELEM void wce_loss_gradient_elem_f64_hard(double z, double x, double q, double w,
+                                              double *loss, double *grad)
+{
+    const wce_parts p = wce_parts_f64_near(x);
+    *loss = wce_finish_hard(wce_softplus_pair_dd_hard(z, wce_hard_l(z, q), p), w);
+    *grad = wce_finish_hard(wce_sigmoid_pair_dd_hard(z, q, p), w);
+}
+
+WCE_ELEM void wce_gradient_hessian_elem_f64_hard(double z, double x, double q, double w,
+                                                 double *grad, double *hess)
+{
+    const wce_parts p = wce_parts_f64_near(x);
+    *grad = wce_finish_hard(wce_sigmoid_pair_dd_hard(z, q, p), w);
+    *hess = wce_finish_hard(wce_sigmoid_product_dd_hard(wce_hard_l(z, q), p), w);
+}
+
 WCE_END_DECLS
 
 #endif /* WCE_C_ELEM_F64_H */

@@ -57,7 +57,9 @@ WCE_ELEM double wce_pow2(double k)
  * result is NaN (the bit pattern 2^k takes from it does not matter).
  * delta, |delta| < 2^-40, is a correction to a that is too small to add to it in double;
  * -delta joins r_lo. */
-WCE_ELEM double wce_exp_minus_f64(double a, double delta)
+/* e^r and k for wce_exp_minus_f64 and wce_exp_minus_f64_normal: e^-(a + delta) is
+ * er 2^kd (*kd). */
+WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out)
 {
     const double t = -a;
     const double ts = (t < -1100.0) ? -1100.0 : t;
@@ -79,9 +81,25 @@ WCE_ELEM double wce_exp_minus_f64(double a, double delta)
     p = p * (r * r);
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
-    const double er = hi + (lo + (r_lo + p));
+    *kd_out = kd;
+    return hi + (lo + (r_lo + p));
+}
+
+WCE_ELEM double wce_exp_minus_f64(double a, double delta)
+{
+    double kd;
+    const double er = wce_exp_minus_f64_reduced(a, delta, &kd);
     const double k1 = (0.5 * kd + WCE_SHIFTER) - WCE_SHIFTER; /* about k / 2: any split */
     return (er * wce_pow2(k1)) * wce_pow2(kd - k1);
+}
+
+/* wce_exp_minus_f64 for 0 <= a <= 708, where e^-a is a normal number: one factor 2^k does
+ * what the two do above (both products are exact there, so the bits are the same). */
+WCE_ELEM double wce_exp_minus_f64_normal(double a)
+{
+    double kd;
+    const double er = wce_exp_minus_f64_reduced(a, 0.0, &kd);
+    return er * wce_pow2(kd);
 }
 
 /* 2^-k from kk = k + 1.5 2^52 (0 <= k <= 1021), the sum that rounded a log2(e) to k: its bit

@@ -66,18 +66,109 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
     return r;
 }
 
-/* The definitions behind the list below: NAME_stretch is one stretch with its inner loop,
- * NAME_range a range from start (out_start at element start's output), NAME the public
- * kernel. */
-#define WCE_DEFINE_KERNEL1(NAME, ELEM, TI, TO)                                               \
-    WCE_INLINE void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
-                                  const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
-                                  int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
-                                  TO *WCE_RESTRICT out)                                      \
+/* NAME(n, z, x, q, q_inc, w, w_inc, out...): n elements by ELEM, one loop per variant. */
+#define WCE_DEFINE_LOOP1(NAME, ELEM, TI, TO)                                                 \
+    WCE_INLINE void NAME(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x,      \
+                         const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
+                         int w_inc, TO *WCE_RESTRICT out)                                    \
     {                                                                                        \
         int64_t i;                                                                           \
-        WCE_STRETCH_VARIANTS(WCE_LOOP1, ELEM, TO);                                               \
+        WCE_STRETCH_VARIANTS(WCE_LOOP1, ELEM, TO);                                           \
+    }
+
+#define WCE_DEFINE_LOOP2(NAME, ELEM, TI, TO)                                                 \
+    WCE_INLINE void NAME(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x,      \
+                         const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
+                         int w_inc, TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)            \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        WCE_STRETCH_VARIANTS(WCE_LOOP2, ELEM, TO);                                           \
+    }
+
+/* ---------------------------------------------------------------------------------------
+ * Hard labels.  A kernel listed with HARD = f64 cuts each stretch into blocks of WCE_BLOCK
+ * elements, and a block whose every element passes wce_is_hard_f64 (labels 0 and 1, inputs
+ * in range) takes the element function's _hard twin, which leaves out the work on exact
+ * zeros and gives the same bits (elem_f64.h).  So results do not depend on where blocks
+ * fall, and a block with one soft label costs what it did before plus the test, a pass over
+ * its labels and logits.
+ * ------------------------------------------------------------------------------------- */
+#define WCE_BLOCK 256
+
+/* The test returns OK##_flag, an integer as wide as a lane of the inputs' type, so that the
+ * vector loop needs no conversion of its compare masks. */
+#define WCE_LOOP_ALL(OK, QI, WI)                                                             \
+    for (i = 0; i < n; ++i) all_ &= OK(z[i], x[i], QI, WI)
+
+/* NAME_all: whether all n elements pass OK. */
+#define WCE_DEFINE_ALL(NAME, OK, TI)                                                         \
+    WCE_INLINE int NAME##_all(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x, \
+                              const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w, \
+                              int w_inc)                                                     \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        OK##_flag all_ = 1;                                                                  \
+        WCE_STRETCH_VARIANTS(WCE_LOOP_ALL, OK);                                              \
+        return all_ != 0;                                                                    \
+    }
+
+/* The block loop of NAME_stretch; CALL(F, nb, z, x, q, w, b) runs F on the block at b.  A
+ * stretch of one block (the common case for periodic weights) is tested and run whole. */
+#define WCE_BLOCKS(NAME, TI, CALL)                                                           \
+    int64_t b;                                                                               \
+    if (n <= WCE_BLOCK) {                                                                    \
+        if (NAME##_all(n, z, x, q, q_inc, w, w_inc))                                         \
+            CALL(NAME##_hard, n, z, x, q, w, 0);                                             \
+        else                                                                                 \
+            CALL(NAME##_any, n, z, x, q, w, 0);                                              \
+        return;                                                                              \
     }                                                                                        \
+    for (b = 0; b < n; b += WCE_BLOCK) {                                                     \
+        const int64_t nb = (n - b < WCE_BLOCK) ? n - b : WCE_BLOCK;                          \
+        const TI *qb = q_inc ? q + b : q;                                                    \
+        const TI *wb = (w != NULL && w_inc) ? w + b : w;                                     \
+        if (NAME##_all(nb, z + b, x + b, qb, q_inc, wb, w_inc))                              \
+            CALL(NAME##_hard, nb, z + b, x + b, qb, wb, b);                                  \
+        else                                                                                 \
+            CALL(NAME##_any, nb, z + b, x + b, qb, wb, b);                                   \
+    }
+#define WCE_CALL1(F, nb, zb, xb, qb, wb, b) F(nb, zb, xb, qb, q_inc, wb, w_inc, out + (b))
+#define WCE_CALL2(F, nb, zb, xb, qb, wb, b)                                                  \
+    F(nb, zb, xb, qb, q_inc, wb, w_inc, out1 + (b), out2 + (b))
+
+/* NAME_stretch(n, z, x, q, q_inc, w, w_inc, out...): one stretch, by ELEM alone (HARD =
+ * none) or block by block (HARD = f64). */
+#define WCE_DEFINE_STRETCH1_none(NAME, ELEM, TI, TO)                                         \
+    WCE_DEFINE_LOOP1(NAME##_stretch, ELEM, TI, TO)
+#define WCE_DEFINE_STRETCH2_none(NAME, ELEM, TI, TO)                                         \
+    WCE_DEFINE_LOOP2(NAME##_stretch, ELEM, TI, TO)
+#define WCE_DEFINE_STRETCH1_f64(NAME, ELEM, TI, TO)                                          \
+    WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64)
+#define WCE_DEFINE_STRETCH2_f64(NAME, ELEM, TI, TO)                                          \
+    WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64)
+#define WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, OK)                                     \
+    WCE_DEFINE_LOOP1(NAME##_any, ELEM, TI, TO)                                               \
+    WCE_DEFINE_LOOP1(NAME##_hard, ELEM##_hard, TI, TO)                                       \
+    WCE_DEFINE_ALL(NAME, OK, TI)                                                             \
+    WCE_INLINE void NAME##_stretch(int64_t n, const TI *z, const TI *x, const TI *q,         \
+                                   int q_inc, const TI *w, int w_inc, TO *out)               \
+    {                                                                                        \
+        WCE_BLOCKS(NAME, TI, WCE_CALL1)                                                      \
+    }
+#define WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, OK)                                     \
+    WCE_DEFINE_LOOP2(NAME##_any, ELEM, TI, TO)                                               \
+    WCE_DEFINE_LOOP2(NAME##_hard, ELEM##_hard, TI, TO)                                       \
+    WCE_DEFINE_ALL(NAME, OK, TI)                                                             \
+    WCE_INLINE void NAME##_stretch(int64_t n, const TI *z, const TI *x, const TI *q,         \
+                                   int q_inc, const TI *w, int w_inc, TO *out1, TO *out2)    \
+    {                                                                                        \
+        WCE_BLOCKS(NAME, TI, WCE_CALL2)                                                      \
+    }
+
+/* The definitions behind the list below: NAME_stretch is one stretch (above), NAME_range a
+ * range from start (out_start at element start's output), NAME the public kernel. */
+#define WCE_DEFINE_KERNEL1(NAME, ELEM, TI, TO, HARD)                                         \
+    WCE_DEFINE_STRETCH1_##HARD(NAME, ELEM, TI, TO)                                           \
     /* out_start points at the output of element start. */                                   \
     WCE_INLINE void NAME##_range(int64_t start, int64_t stop, const TI *z, const TI *x,   \
                                     const TI *q, int64_t q_len, const TI *w, int64_t w_len,  \
@@ -97,15 +188,8 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
         if (start < stop) NAME##_range(start, stop, z, x, q, q_len, w, w_len, out + start);  \
     }
 
-#define WCE_DEFINE_KERNEL2(NAME, ELEM, TI, TO)                                               \
-    WCE_INLINE void NAME##_stretch(int64_t n, const TI *WCE_RESTRICT z,                       \
-                                  const TI *WCE_RESTRICT x, const TI *WCE_RESTRICT q,        \
-                                  int q_inc, const TI *WCE_RESTRICT w, int w_inc,            \
-                                  TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)              \
-    {                                                                                        \
-        int64_t i;                                                                           \
-        WCE_STRETCH_VARIANTS(WCE_LOOP2, ELEM, TO);                                               \
-    }                                                                                        \
+#define WCE_DEFINE_KERNEL2(NAME, ELEM, TI, TO, HARD)                                         \
+    WCE_DEFINE_STRETCH2_##HARD(NAME, ELEM, TI, TO)                                           \
     WCE_INLINE void NAME(int64_t start, int64_t stop, const TI *z, const TI *x,           \
                             const TI *q, int64_t q_len, const TI *w, int64_t w_len,          \
                             TO *out1, TO *out2)                                              \
@@ -120,27 +204,29 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
     }
 
 /* ---------------------------------------------------------------------------------------
- * The list of kernels: X(QUANTITY, TYPES, ELEMENT FUNCTION, INPUT TYPE, OUTPUT TYPE, OUTPUTS)
- * defines wce_QUANTITY_TYPES.  Everything that enumerates kernels (the definitions below,
- * the per-level dispatch tables of the Python extension, the names it looks kernels up by)
- * expands this one list; adding a quantity is one line here, its element function, and
- * its prototype below.
+ * The list of kernels: X(QUANTITY, TYPES, ELEMENT FUNCTION, INPUT TYPE, OUTPUT TYPE, OUTPUTS,
+ * HARD) defines wce_QUANTITY_TYPES; HARD names the hard-label test (f64: wce_is_hard_f64)
+ * of a kernel whose element function has a _hard twin, or is none.
+ * Everything that enumerates kernels (the definitions below, the per-level dispatch tables
+ * of the Python extension, the names it looks kernels up by) expands this one list; adding
+ * a quantity is one line here, its element function, and its prototype below.
  * ------------------------------------------------------------------------------------- */
 #define WCE_KERNEL_LIST(X)                                                                   \
-    X(loss, f64, wce_loss_elem_f64, double, double, 1)                                       \
-    X(loss, f32, wce_loss_elem_f32, float, float, 1)                                         \
-    X(gradient, f64, wce_gradient_elem_f64, double, double, 1)                               \
-    X(gradient, f32, wce_gradient_elem_f32, float, float, 1)                                 \
-    X(hessian, f64, wce_hessian_elem_f64, double, double, 1)                                 \
-    X(hessian, f32, wce_hessian_elem_f32, float, float, 1)                                   \
-    X(label_gradient, f64, wce_label_gradient_elem_f64, double, double, 1)                   \
-    X(label_gradient, f32, wce_label_gradient_elem_f32, float, float, 1)                     \
-    X(loss_gradient, f64, wce_loss_gradient_elem_f64, double, double, 2)                     \
-    X(loss_gradient, f32, wce_loss_gradient_elem_f32, float, float, 2)                       \
-    X(gradient_hessian, f64, wce_gradient_hessian_elem_f64, double, double, 2)               \
-    X(gradient_hessian, f32, wce_gradient_hessian_elem_f32, float, float, 2)                 \
-    X(gradient_hessian, f64_to_f32, wce_gradient_hessian_elem_f64_to_f32, double, float, 2) \
-    X(loss, f32_in_f64, wce_loss_elem_f32, float, double, 1)
+    X(loss, f64, wce_loss_elem_f64, double, double, 1, f64)                                  \
+    X(loss, f32, wce_loss_elem_f32, float, float, 1, none)                                   \
+    X(gradient, f64, wce_gradient_elem_f64, double, double, 1, f64)                          \
+    X(gradient, f32, wce_gradient_elem_f32, float, float, 1, none)                           \
+    X(hessian, f64, wce_hessian_elem_f64, double, double, 1, f64)                            \
+    X(hessian, f32, wce_hessian_elem_f32, float, float, 1, none)                             \
+    X(label_gradient, f64, wce_label_gradient_elem_f64, double, double, 1, none)             \
+    X(label_gradient, f32, wce_label_gradient_elem_f32, float, float, 1, none)               \
+    X(loss_gradient, f64, wce_loss_gradient_elem_f64, double, double, 2, f64)                \
+    X(loss_gradient, f32, wce_loss_gradient_elem_f32, float, float, 2, none)                 \
+    X(gradient_hessian, f64, wce_gradient_hessian_elem_f64, double, double, 2, f64)          \
+    X(gradient_hessian, f32, wce_gradient_hessian_elem_f32, float, float, 2, none)           \
+    X(gradient_hessian, f64_to_f32, wce_gradient_hessian_elem_f64_to_f32, double, float, 2,   \
+      none)                                                                                  \
+    X(loss, f32_in_f64, wce_loss_elem_f32, float, double, 1, none)
 
 /* The public kernels.  Element i of out (out1, out2), for start <= i < stop, receives the
  * quantity at (z[i], x[i], q[i % q_len], w[i % w_len]).  Requirements: q_len >= 1;
@@ -205,8 +291,8 @@ WCE_INLINE void wce_loss_f32_in_f64(int64_t start, int64_t stop, const float *z,
                                        const float *x, const float *q, int64_t q_len,
                                        const float *w, int64_t w_len, double *out);
 
-#define WCE_DEFINE_LISTED(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS)                            \
-    WCE_DEFINE_KERNEL##OUTPUTS(wce_##QUANTITY##_##TYPES, ELEM, TI, TO)
+#define WCE_DEFINE_LISTED(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS, HARD)                      \
+    WCE_DEFINE_KERNEL##OUTPUTS(wce_##QUANTITY##_##TYPES, ELEM, TI, TO, HARD)
 WCE_KERNEL_LIST(WCE_DEFINE_LISTED)
 #undef WCE_DEFINE_LISTED
 

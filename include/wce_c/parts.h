@@ -67,6 +67,16 @@ WCE_ELEM wce_parts wce_parts_f64(double x)
     return p;
 }
 
+/* wce_parts_f64 for |x| <= WCE_FAR_FROM (the hard-label forms, elem_f64.h): no far-tail
+ * scale, e^-|x| a normal number; the same bits. */
+WCE_ELEM wce_parts wce_parts_f64_near(double x)
+{
+    wce_parts p = wce_parts_from_e(x, wce_exp_minus_f64_normal(fabs(x)), 1.0);
+    p.sg_small = p.e * p.inv_d;
+    p.m = wce_log1p_f64(p.e, p.d);
+    return p;
+}
+
 /* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
  * that small is 0).  The float32 combinations below need only sigma(-|x|) = e / (1 + e), one
  * division (they take sigma(|x|) as 1 - sigma(-|x|); the unused 1 / d is dropped). */

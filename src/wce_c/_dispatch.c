@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define WCE_INFO(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS) {#QUANTITY, #TYPES, OUTPUTS},
+#define WCE_INFO(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS, HARD) {#QUANTITY, #TYPES, OUTPUTS},
 const wce_kernel_info wce_kernel_infos[WCE_KERNEL_COUNT] = {WCE_KERNEL_LIST(WCE_INFO)};
 #undef WCE_INFO
 

@@ -25,7 +25,7 @@ typedef double (*wce_block_sum_fn)(int64_t start, int64_t stop, const void *z, c
                                    int64_t w_len);
 
 /* WCE_KERNEL_wce_loss_f64, ...: the kernel numbers, in the list's order. */
-#define WCE_KERNEL_NUMBER(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS) \
+#define WCE_KERNEL_NUMBER(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS, HARD) \
     WCE_KERNEL_##QUANTITY##_##TYPES,
 enum { WCE_KERNEL_LIST(WCE_KERNEL_NUMBER) WCE_KERNEL_COUNT };
 #undef WCE_KERNEL_NUMBER

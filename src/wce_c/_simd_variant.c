@@ -33,7 +33,7 @@
         NAME(start, stop, (const TI *)z, (const TI *)x, (const TI *)q, q_len, (const TI *)w, \
              w_len, (TO *)o1, (TO *)o2);                                                     \
     }
-#define WCE_WRAP(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS)                                     \
+#define WCE_WRAP(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS, HARD)                               \
     WCE_WRAP##OUTPUTS(wce_##QUANTITY##_##TYPES, TI, TO)
 WCE_KERNEL_LIST(WCE_WRAP)
 
@@ -48,7 +48,7 @@ WCE_KERNEL_LIST(WCE_WRAP)
 WCE_WRAP_SUM(wce_loss_block_sum_f64, double)
 WCE_WRAP_SUM(wce_loss_block_sum_f32, float)
 
-#define WCE_ENTRY(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS)                                    \
+#define WCE_ENTRY(QUANTITY, TYPES, ELEM, TI, TO, OUTPUTS, HARD)                              \
     WCE_CAT(wce_##QUANTITY##_##TYPES, WCE_VARIANT),
 
 static const wce_kernel_table table = {

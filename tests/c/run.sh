@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build and run the C tests of the core: plain (-O3 and -O2), warning-free at every -O with
-# -pedantic, the dispatcher level by level and the MSVC branch of its CPU check (on x86-64),
+# Build and run the C tests of the core: plain (-O3 and -O2) and with the avx2 and avx512
+# levels' flags where this CPU has them, warning-free at every -O with -pedantic, the
+# dispatcher level by level and the MSVC branch of its CPU check (on x86-64),
 # then under AddressSanitizer and UndefinedBehaviorSanitizer.  CC picks the compiler (gcc or
 # clang).  Any failed check, warning or sanitizer report fails the script.
 # shellcheck source=tests/c/common.sh
@@ -9,6 +10,17 @@ CC="${CC:-cc}"
 echo "== C core tests, -O3"
 "$CC" "${common[@]}" -O3 "$here/test_core.c" -o "$out/test_core" -lm
 "$out/test_core"
+if [ "$(uname -m)" = x86_64 ]; then
+    # the FMA levels' flags: the hard-label forms must give the general forms' bits there too
+    for level in avx2:-march=x86-64-v3:avx2 avx512:-march=x86-64-v4:avx512f; do
+        IFS=: read -r name flag feature <<< "$level"
+        if grep -qw "$feature" /proc/cpuinfo 2> /dev/null; then
+            echo "== C core tests, -O3 $flag (the $name level's instructions)"
+            "$CC" "${common[@]}" -O3 "$flag" "$here/test_core.c" -o "$out/test_core_$name" -lm
+            "$out/test_core_$name" > /dev/null
+        fi
+    done
+fi
 echo "== C core tests, -O2 (no spurious warning under -Werror)"
 "$CC" "${common[@]}" -O2 "$here/test_core.c" -o "$out/test_core_o2" -lm
 "$out/test_core_o2" > /dev/null

@@ -1,9 +1,11 @@
 /*
  * Direct tests of the C core (include/wce_c/wce.h), without Python: special values, the
- * accuracy of the float32-grade exponentials, the periodic pos_weight and sample weight, the fused kernels against the single ones, the sum
- * against its serial definition, and 64-bit indices past 2^31 (on a sparse memory mapping
- * whose untouched pages cost nothing).  Built and run by tests/c/run.sh, also under
- * AddressSanitizer and UndefinedBehaviorSanitizer.  Exit status 0 when every check passes.
+ * accuracy of the float32-grade exponentials, the periodic pos_weight and sample weight, the
+ * fused kernels against the single ones, the hard-label forms against the general ones (bit
+ * for bit), the sum against its serial definition, and 64-bit indices past 2^31 (on a
+ * sparse memory mapping whose untouched pages cost nothing).  Built and run by
+ * tests/c/run.sh, also under AddressSanitizer and UndefinedBehaviorSanitizer.  Exit status 0
+ * when every check passes.
  */
 #define _DEFAULT_SOURCE
 #include "wce_c/wce.h"
@@ -145,6 +147,97 @@ static void test_periodic_equals_full(void)
     }
 }
 
+/* The hard-label twins (elem_f64.h) give the general functions' bits wherever
+ * wce_is_hard_f64 admits an element, and the kernels' block choice therefore changes nothing:
+ * an array of 0/1 labels gives the same bits with a soft label in every block. */
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static double next_logit(uint64_t *state)
+{
+    /* sign, a binade from 2^-40 to 2^9 and a significand, from a 64-bit LCG */
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    {
+        const uint64_t r = *state >> 11;
+        const double frac = 1.0 + (double)(r & 0xfffff) / 1048576.0;
+        const int binade = (int)((r >> 20) % 50) - 40;
+        return ((r >> 40) & 1 ? -1.0 : 1.0) * ldexp(frac, binade);
+    }
+}
+
+static void test_hard_labels(void)
+{
+    static const double specials[] = {0.0, -0.0, 0x1p-1074, -0x1p-1074, 1e-300, 0.5, -0.5,
+                                      1.0, -1.0, 36.7, -36.7, 37.5, -37.5, 511.999, -511.999,
+                                      512.0, -512.0, 512.5, 700.0, INFINITY, -INFINITY, NAN};
+    static const double qs[] = {1.0, 2.0, 0.5, 10.0, 1e-300, 3e150, 0x1p500, 0x1p501, 0.0};
+    static const double ws[] = {1.0, -1.5, 7.25, 1e-300, 1e-310, 0x1p500, -0x1p500, 0.0,
+                                -0.0, 0x1p501};
+    static const double zs[] = {0.0, 1.0, -0.0, 0.25};
+    uint64_t state = 12345;
+    int admitted = 0, mismatches = 0;
+    int i, iq, iw, iz;
+    for (i = 0; i < 600; ++i) {
+        const int ns = (int)(sizeof specials / sizeof specials[0]);
+        const double x = i < ns ? specials[i] : next_logit(&state);
+        for (iq = 0; iq < (int)(sizeof qs / sizeof qs[0]); ++iq)
+            for (iw = 0; iw < (int)(sizeof ws / sizeof ws[0]); ++iw)
+                for (iz = 0; iz < (int)(sizeof zs / sizeof zs[0]); ++iz) {
+                    const double z = zs[iz], q = qs[iq], w = ws[iw];
+                    if (wce_is_hard_f64(z, x, q, w)) {
+                        double l1, g1, g2, h2;
+                        ++admitted;
+                        wce_loss_gradient_elem_f64_hard(z, x, q, w, &l1, &g1);
+                        wce_gradient_hessian_elem_f64_hard(z, x, q, w, &g2, &h2);
+                        mismatches +=
+                            !same_bits(wce_loss_elem_f64_hard(z, x, q, w),
+                                       wce_loss_elem_f64(z, x, q, w)) +
+                            !same_bits(wce_gradient_elem_f64_hard(z, x, q, w),
+                                       wce_gradient_elem_f64(z, x, q, w)) +
+                            !same_bits(wce_hessian_elem_f64_hard(z, x, q, w),
+                                       wce_hessian_elem_f64(z, x, q, w)) +
+                            !same_bits(l1, wce_loss_elem_f64(z, x, q, w)) +
+                            !same_bits(g1, wce_gradient_elem_f64(z, x, q, w)) +
+                            !same_bits(g2, wce_gradient_elem_f64(z, x, q, w)) +
+                            !same_bits(h2, wce_hessian_elem_f64(z, x, q, w));
+                        if (mismatches) {
+                            CHECK(0, "hard f64 form differs at z=%g x=%a q=%a w=%a", z, x, q, w);
+                            return;
+                        }
+                    }
+                }
+    }
+    CHECK(admitted > 50000, "only %d elements admitted to the hard-label forms", admitted);
+    CHECK(!wce_is_hard_f64(0.25, 1.0, 1.0, 1.0) && !wce_is_hard_f64(1.0, 512.5, 1.0, 1.0) &&
+              !wce_is_hard_f64(0.0, NAN, 1.0, 1.0) && !wce_is_hard_f64(1.0, 1.0, 0.0, 1.0) &&
+              !wce_is_hard_f64(1.0, 1.0, 1.0, 0.0) && !wce_is_hard_f64(1.0, 1.0, 0x1p501, 1.0) &&
+              wce_is_hard_f64(-0.0, -512.0, 0x1p500, -0x1p500),
+          "wce_is_hard_f64 admits what it should not, or refuses what it should admit");
+    {
+        /* kernels: 0/1 labels alone, and with a soft label in every block */
+        enum { N = 3 * WCE_BLOCK + 77 };
+        static double z[N], x[N], w[N], a[N], b[N], a2[N], b2[N];
+        const double q[3] = {2.0, 0.25, 9.0};
+        int k;
+        for (k = 0; k < N; ++k) {
+            x[k] = next_logit(&state);
+            z[k] = (double)(k % 3 == 0 || k % 7 == 0);
+            w[k] = 0.5 + (double)(k % 5);
+        }
+        wce_loss_f64(0, N, z, x, q, 3, w, N, a);
+        wce_gradient_hessian_f64(0, N, z, x, q, 3, w, N, a2, b2);
+        for (k = 5; k < N; k += WCE_BLOCK / 2) z[k] = 0.5;
+        wce_loss_f64(0, N, z, x, q, 3, w, N, b);
+        for (k = 0; k < N; ++k)
+            if (z[k] != 0.5 && !same_bits(a[k], b[k])) break;
+        CHECK(k == N, "loss with a soft label in each block differs at %d", k);
+        wce_gradient_hessian_f64(0, N, z, x, q, 3, w, N, a, b);
+        for (k = 0; k < N; ++k)
+            if (z[k] != 0.5 && !(same_bits(a[k], a2[k]) && same_bits(b[k], b2[k]))) break;
+        CHECK(k == N, "gradient, hessian with a soft label in each block differ at %d", k);
+    }
+}
+
+
 static void test_sum_blocks(void)
 {
     enum { N = 3 * WCE_SUM_BLOCK + 17 };
@@ -258,6 +351,7 @@ int main(void)
     test_special_values();
     test_exponentials();
     test_periodic_equals_full();
+    test_hard_labels();
     test_sum_blocks();
     test_64bit_indices();
     printf("%d passed, %d failed\n", checks - failures, failures);
