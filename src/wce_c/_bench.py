@@ -51,10 +51,18 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def _timeit(fn: Callable[[], object], repeats: int, budget: float) -> Dict[str, float]:
     """Median, min and max over ``repeats`` timings of one call each (fewer if they exceed
-    ``budget`` s); each timing loops over enough calls to last about 20 ms."""
-    t0 = time.perf_counter()
-    fn()  # warm-up: page faults, lazy imports, thread start-up
-    one = max(time.perf_counter() - t0, 1e-7)
+    ``budget`` s); each timing loops over enough calls to last about 20 ms.  Untimed calls
+    first, for at least 3 calls and 10 ms: page faults, lazy imports and the start of a
+    thread team belong to a first call, not to the steady state timed here."""
+    warm = []
+    start = time.perf_counter()
+    while len(warm) < 3 or time.perf_counter() - start < 0.01:
+        t0 = time.perf_counter()
+        fn()
+        warm.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget:
+            break
+    one = max(float(np.median(warm)), 1e-7)
     number = max(1, int(0.02 / one))
     times = []
     for _ in range(repeats):
@@ -176,11 +184,22 @@ def _load_now() -> int:
     return _threads.runnable_elsewhere()
 
 
+def _settle_threads(seconds: float = 0.1) -> None:
+    """Default calls on a small array for ``seconds`` before anything is timed.  A new
+    process's first parallel regions stall now and then for 8 to 16 ms (a thread team that
+    is starting, CPUs waking), which would otherwise land in the first cell's timings."""
+    a = np.zeros(4 * _threads.PARALLEL_MIN_SIZE)
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        wce_c.loss(a, a)
+
+
 def run(sizes: List[int], dtypes: List[str], repeats: int, budget: float,
         progress: bool = True) -> Dict[str, Any]:
     """Time everything; return a JSON-able dictionary."""
     rng = np.random.default_rng(0)
     q = 5.0
+    _settle_threads()
     plan = [(dtype, n, quantity) for dtype in dtypes for n in sizes for quantity in QUANTITIES]
     results = []
     loads = [_load_now()]
