@@ -5,9 +5,9 @@ plain double the reference is too coarse and the script says so).
 
 Random logits over the ranges where each dtype's formulas are hardest (|x| < 20, the tails up
 to where exp(-|x|) underflows, and a wide normal), times every combination of labels
-(0, 1, soft), pos_weight (1, 3, 0.25, 1e4) and sample weight (none, 1, 0.37; without
-one, 0/1 labels take the plain float64 form).  Prints the worst
-error per dtype and quantity in ULP of the dtype (a soft label's gradient and the label
+(0, 1, soft), pos_weight (1, 3, 0.25, 1e4) and sample weight (none, 1, 0.37; with labels
+of 0 and 1 alone, the float64 kernels take their hard-label form).  Prints the worst error
+per dtype and quantity in ULP of the dtype (a soft label's gradient and the label
 gradient in ULP of their larger term), with the inputs where it occurs.  The mpmath table of
 the test suite is the authority; this is the wide net.
 """

@@ -65,7 +65,10 @@ WCE_ELEM wce_dd wce_softplus_pair_dd(wce_dd a, wce_dd b, wce_parts p, double *sc
 {
     const wce_dd c_big = wce_dd_select(p.pos, a, b);
     const int big_present = c_big.hi != 0.0;
-    const wce_dd t_m = wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.m));
+    wce_dd m;
+    m.hi = p.m;
+    m.lo = p.m_lo;
+    const wce_dd t_m = wce_dd_mul(wce_dd_add(a, b), m);
     *scale = big_present ? 1.0 : p.scale;
     return wce_dd_add(wce_dd_mul(c_big, wce_dd_of(p.ax)),
                       wce_dd_scale(t_m, big_present ? p.scale : 1.0));
@@ -200,7 +203,8 @@ WCE_ELEM int wce_hard_big(double z, wce_parts p) { return p.pos != (z == 1.0); }
 /* wce_softplus_pair_dd for hard labels: l m, plus l |x| when the big term is present. */
 WCE_ELEM wce_dd wce_softplus_pair_dd_hard(double z, double l, wce_parts p)
 {
-    const wce_dd t_m = wce_two_product(l, p.m);
+    wce_dd t_m = wce_two_product(l, p.m);
+    t_m.lo += l * p.m_lo;
     const wce_dd t_b = wce_two_product(wce_hard_big(z, p) ? l : 0.0, p.ax);
     wce_dd s = wce_two_sum(t_b.hi, t_m.hi);
     s.lo += t_b.lo + t_m.lo;

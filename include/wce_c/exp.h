@@ -48,7 +48,9 @@ WCE_ELEM double wce_pow2(double k)
  *
  * e^r = 1 + r + p(r), p(r) = r^2 Q(r) with Q of degree 10 fitted to (e^r - 1 - r) / r^2 on
  * |r| <= ln2/2 (Chebyshev interpolation, tools/fit_polynomials.py, which states the fit's
- * error).  The sum 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|) into hi + lo, so
+ * error), evaluated as two Horner chains in r^2, Q = p0(r^2) + r p1(r^2): independent
+ * chains of five steps instead of one of ten, which the vector units overlap.  The sum
+ * 1 + r_hi is split exactly (Fast2Sum, since 1 >= |r_hi|) into hi + lo, so
  * e^r = hi + (lo + r_lo + p) rounds once at the end: about 0.5 ULP.
  *
  * Scaling: 2^k is applied as 2^k1 * 2^k2 with k1 about k / 2, so both factors are normal;
@@ -67,18 +69,19 @@ WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out
     const double r_hi = ts - kd * WCE_LN2_HI;
     const double r_lo = -delta - kd * WCE_LN2_LO;
     const double r = r_hi + r_lo;
-    double p = 0x1.1f72fc74cb69cp-29;
-    p = WCE_MADD(p, r, 0x1.af4ddd87988f4p-26);
-    p = WCE_MADD(p, r, 0x1.27e4db67b358ep-22);
-    p = WCE_MADD(p, r, 0x1.71de023754ddep-19);
-    p = WCE_MADD(p, r, 0x1.a01a01a6d780cp-16);
-    p = WCE_MADD(p, r, 0x1.a01a01abe62e4p-13);
-    p = WCE_MADD(p, r, 0x1.6c16c16c162d6p-10);
-    p = WCE_MADD(p, r, 0x1.11111111100dfp-7);
-    p = WCE_MADD(p, r, 0x1.5555555555556p-5);
-    p = WCE_MADD(p, r, 0x1.5555555555557p-3);
-    p = WCE_MADD(p, r, 0x1.0000000000000p-1);
-    p = p * (r * r);
+    const double r2 = r * r;
+    double p0 = 0x1.1f72fc74cb69cp-29;
+    p0 = WCE_MADD(p0, r2, 0x1.27e4db67b358ep-22);
+    p0 = WCE_MADD(p0, r2, 0x1.a01a01a6d780cp-16);
+    p0 = WCE_MADD(p0, r2, 0x1.6c16c16c162d6p-10);
+    p0 = WCE_MADD(p0, r2, 0x1.5555555555556p-5);
+    p0 = WCE_MADD(p0, r2, 0x1.0000000000000p-1);
+    double p1 = 0x1.af4ddd87988f4p-26;
+    p1 = WCE_MADD(p1, r2, 0x1.71de023754ddep-19);
+    p1 = WCE_MADD(p1, r2, 0x1.a01a01abe62e4p-13);
+    p1 = WCE_MADD(p1, r2, 0x1.11111111100dfp-7);
+    p1 = WCE_MADD(p1, r2, 0x1.5555555555557p-3);
+    const double p = WCE_MADD(p1, r, p0) * r2;
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
     *kd_out = kd;

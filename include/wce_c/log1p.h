@@ -1,59 +1,75 @@
 /*
- * wce_c/log1p.h -- log(1 + e) for 0 <= e <= 1 of two grades: float64 (about 1 ULP)
- * and float32 (2^-32).
+ * wce_c/log1p.h -- log(1 + e) for 0 <= e <= 1 of two grades: float64 (a pair, to below a
+ * ULP) and float32 (2^-32).
  */
 #ifndef WCE_C_LOG1P_H
 #define WCE_C_LOG1P_H
 
 #include "config.h"
-#include "exp.h"
+#include "dd.h"
 
 WCE_BEGIN_DECLS
 
-/* log(1 + e) for 0 <= e <= 1 (or NaN), given u = 1 + e rounded; within about 1 ULP.
+/* log(1 + e) for 0 <= e <= 1 (or NaN) as a pair: the result, and in *lo the part of the
+ * exact value beyond it.
  *
- * c = (e - (u - 1)) / u corrects the rounding of 1 + e: log1p(e) = log(u) + log(1 + c) and
- * log(1 + c) = c to double precision (|c| <= 2^-53).  u - 1 is exact (u in [1, 2]).
- * log(u): u = 2^k (1 + f) with k = 1 when u > sqrt 2, so f = u / 2^k - 1 in
- * [sqrt(1/2) - 1, sqrt 2 - 1] is exact.  With s = f / (2 + f), log(1 + f) = 2 atanh(s)
- * = 2s + s R(s^2), R(z) = sum_{j >= 1} 2 z^j / (2j + 1), and since 2s = f - s f and
- * s f = f^2/2 - s f^2/2 this is f - (f^2/2 - s (f^2/2 + R)): the exact f plus a correction
- * of at most a fifth of it, so the rounding of s and R hardly shows.  |s| <= 0.1716: R(z) =
- * z T(z) with T of degree 7 fitted to R(z) / z on [0, 0.1716^2] (Chebyshev interpolation,
- * tools/fit_polynomials.py: 2s + s R errs by 2^-60.7 relative to 2 atanh(s)).  Finally k ln2
- * is added in two parts, the high part exact.  Small e take a series (see the end). */
-WCE_ELEM double wce_log1p_f64(double e, double u)
+ * log1p(e) = e + e^2 G2(e), G2(e) = (log1p(e) - e) / e^2, which falls from -1/2 at e = 0
+ * to log 2 - 1 at e = 1.  G2 is analytic on [0, 1] (the nearest singularity is at
+ * e = -1), so one polynomial of degree 21 in v = e - 1/2 (exact) fitted on |v| <= 1/2
+ * (Chebyshev interpolation, tools/fit_polynomials.py) serves the whole interval with no
+ * range reduction and no division: with its constant term c0 as a pair, e + e^2 G2 errs by
+ * 2^-57.8 relative to log1p(e), evaluated exactly.  G2 = c0 + v H(v): in v the coefficients
+ * of H fall off like 3^-j, and |v H| <= 0.08, so H's rounding errors are a few units of
+ * 2^-57 or less.  H is evaluated as four Horner chains in v^4, h0 + v h1 + v^2 h2 + v^3 h3:
+ * the operations of one chain plus three, but four independent chains of five steps
+ * instead of one of 20, which the vector units overlap (these kernels are bound by the
+ * latency of such chains, not by their count).
+ *
+ * The sum, largest terms exactly: e^2 = E + E_lo (wce_two_product), E c0_hi = P + P_lo
+ * (ditto), e + P = S + S_lo (Fast2Sum: |P| <= e^2 / 2 <= e / 2), and the small terms
+ * S_lo + P_lo + E (v H + c0_lo) + E_lo G2 rounded together (they are below 2^-53 e, all
+ * but E v H, which is below 0.08 e^2), then split exactly off S (Fast2Sum).  So the pair is
+ * off by the error of v H and the rounding of the small terms: well below a ULP of the
+ * result (the C tests measure it), and x = 0 (e = 1) gives log 2 correctly rounded.  Small
+ * e need no series of their own: the terms beside e fall below its last bit, and e^2 may
+ * even underflow. */
+WCE_ELEM double wce_log1p_f64(double e, double *lo)
 {
-    /* c / u, |c| <= 2^-53 u, needs 1/u only roughly: y = 1.5 - u/2 has 1 - u y =
-     * -(u - 1)(2 - u) / 2, so it is exact at both ends of [1, 2] and within a relative 1/8
-     * of 1/u (at u = 1.5); one Newton step y (2 - u y) squares that relative error, to at
-     * most 1/64.  The error of the quotient is then 2^-53 ((u - 1)(2 - u) / 2)^2 / u at most,
-     * which relative to the result log(u) peaks near u = 1.31 at 2^-57.95.  No division. */
-    const double y0 = 1.5 - 0.5 * u;
-    const double c = (e - (u - 1.0)) * (y0 * (2.0 - u * y0));
-    const int big = u > 0x1.6a09e667f3bcdp+0;
-    const double kd = big ? 1.0 : 0.0;
-    const double f = (big ? 0.5 * u : u) - 1.0;
-    const double hfsq = 0.5 * f * f;
-    const double s = f / (2.0 + f);
-    const double z = s * s;
-    double R = 0x1.0c039caa652d2p-3;
-    R = WCE_MADD(R, z, 0x1.0fbe95cdd474ep-3);
-    R = WCE_MADD(R, z, 0x1.3b1c355ae7f4cp-3);
-    R = WCE_MADD(R, z, 0x1.745cf9048c38ep-3);
-    R = WCE_MADD(R, z, 0x1.c71c7201591b6p-3);
-    R = WCE_MADD(R, z, 0x1.2492492476ccbp-2);
-    R = WCE_MADD(R, z, 0x1.9999999999a38p-2);
-    R = WCE_MADD(R, z, 0x1.5555555555555p-1);
-    R = R * z;
-    const double full =
-        kd * WCE_LN2_HI - ((hfsq - (s * (hfsq + R) + (kd * WCE_LN2_LO + c))) - f);
-    /* For e < 2^-26 the correction c is no longer small beside the result (when u - 1 is a
-     * few ULP of 1, log1p(e) is itself about 2^-53 and c carries half of it), so its rough
-     * 1/u would show.  There the series e - e^2/2 + e^3/3 (truncation below e^3/4 < 2^-80
-     * relative) is used instead: e plus a correction below 2^-27 of it, rounded once. */
-    const double series = e + (e * e) * WCE_MADD(e, 0x1.5555555555555p-2, -0.5);
-    return (e < 0x1p-26) ? series : full;
+    const double c0_hi = -0x1.833704d019ed0p-2, c0_lo = -0x1.d1b92de57d667p-57;
+    const double v = e - 0.5;
+    const double v2 = v * v;
+    const double v4 = v2 * v2;
+    double g0 = 0x1.f9f2cb626decdp-17;
+    g0 = WCE_MADD(g0, v4, 0x1.b84526ab4cb93p-15);
+    g0 = WCE_MADD(g0, v4, 0x1.5292b278874afp-12);
+    g0 = WCE_MADD(g0, v4, 0x1.1ebcf501a62b1p-9);
+    g0 = WCE_MADD(g0, v4, 0x1.131116f859f99p-6);
+    g0 = WCE_MADD(g0, v4, 0x1.6f0d7bd624bd7p-3);
+    double g1 = -0x1.aab6e156061b4p-16;
+    g1 = WCE_MADD(g1, v4, -0x1.a77959c2fe8ccp-13);
+    g1 = WCE_MADD(g1, v4, -0x1.607349cc55133p-10);
+    g1 = WCE_MADD(g1, v4, -0x1.44ba45b687236p-7);
+    g1 = WCE_MADD(g1, v4, -0x1.7ddf1fe86aa4cp-4);
+    double g2 = 0x1.0ed3a9c2aeec6p-16;
+    g2 = WCE_MADD(g2, v4, 0x1.0a7ccaee16ae0p-13);
+    g2 = WCE_MADD(g2, v4, 0x1.b3ea35294a5dep-11);
+    g2 = WCE_MADD(g2, v4, 0x1.849050e7f3441p-8);
+    g2 = WCE_MADD(g2, v4, 0x1.a279c04c7e5f2p-5);
+    double g3 = -0x1.8b43016a53ef8p-16;
+    g3 = WCE_MADD(g3, v4, -0x1.5b909f11b2493p-14);
+    g3 = WCE_MADD(g3, v4, -0x1.0f0bbf3f54cfdp-11);
+    g3 = WCE_MADD(g3, v4, -0x1.d5fb0441effb5p-9);
+    g3 = WCE_MADD(g3, v4, -0x1.da348248c9748p-6);
+    const double vh = v * WCE_MADD(WCE_MADD(g3, v, g2), v2, WCE_MADD(g1, v, g0));
+    const wce_dd e2 = wce_two_product(e, e);
+    const wce_dd p = wce_two_product(e2.hi, c0_hi);
+    const double s = e + p.hi;
+    const double s_lo = (e - s) + p.hi;
+    const double small =
+        s_lo + (p.lo + WCE_MADD(e2.hi, vh + c0_lo, e2.lo * ((c0_hi + c0_lo) + vh)));
+    const double m = s + small;
+    *lo = (s - m) + small;
+    return m;
 }
 
 /* log(1 + e) for 0 <= e <= 1 (or NaN), relative error below 2^-32.

@@ -24,6 +24,7 @@ typedef struct {
     double d_err;    /* (1 + e) - d, exact */
     double inv_d;    /* 1 / d, rounded */
     double m;        /* log1p(e) = softplus(-|x|) / scale */
+    double m_lo;     /* log1p(e) - m, to 2^-53 of m (float64 grade; else 0) */
     double sg_small; /* e / d, rounded */
     double scale;    /* 1, or 2^-256 in the far tail */
     int pos;         /* x >= 0; true for -0.0 (sigma(0) = 1/2 either way) and for NaN */
@@ -47,6 +48,7 @@ WCE_ELEM wce_parts wce_parts_from_e(double x, double e, double scale)
     p.d_err = e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
     p.m = 0.0;
+    p.m_lo = 0.0;
     p.sg_small = e / p.d;
     p.scale = scale;
     p.pos = !(x < 0.0);
@@ -63,7 +65,7 @@ WCE_ELEM wce_parts wce_parts_f64(double x)
     /* Here sigma(-|x|) serves only the plain value (the pair evaluation divides by 1 + e
      * itself), so it shares the division that gives inv_d. */
     p.sg_small = p.e * p.inv_d;
-    p.m = wce_log1p_f64(p.e, p.d);
+    p.m = wce_log1p_f64(p.e, &p.m_lo);
     return p;
 }
 
@@ -73,7 +75,7 @@ WCE_ELEM wce_parts wce_parts_f64_near(double x)
 {
     wce_parts p = wce_parts_from_e(x, wce_exp_minus_f64_normal(fabs(x)), 1.0);
     p.sg_small = p.e * p.inv_d;
-    p.m = wce_log1p_f64(p.e, p.d);
+    p.m = wce_log1p_f64(p.e, &p.m_lo);
     return p;
 }
 
@@ -103,9 +105,9 @@ WCE_ELEM wce_parts wce_parts_f64_to_f32(double x)
 
 /* ---------------------------------------------------------------------------------------
  * Plain evaluation: a handful of roundings on top of the pieces.  With the float32-grade
- * pieces it is accurate to about 2^-31, which the float32 kernels round once to float (the
- * *_elem_single functions); with the float64-grade pieces it also gives the special
- * values (infinities, NaN, overflow) for the float64 evaluation below.
+ * pieces it is accurate to about 2^-31, which the float32 kernels round once to float
+ * (wce_loss_elem_f32 and its kin, elem_f32.h); with the float64-grade pieces it gives the
+ * special values (infinities, NaN, overflow) for the float64 evaluation (elem_f64.h).
  * a = w (1 - z) multiplies softplus(x) and sigma(x); b = w q z multiplies softplus(-x) and
  * sigma(-x).
  * ------------------------------------------------------------------------------------- */

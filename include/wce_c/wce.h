@@ -47,10 +47,10 @@
  * checks against mpmath: float64 3 ULP for loss and gradient, 6 for the hessian; float32 1
  * ULP; a soft label's gradient and the label gradient, which have a root, in ULP of their
  * larger term).  float32 kernels evaluate in double with float32-grade polynomials and round
- * once: 0.503 ULP worst in dense sweeps.  float64 kernels evaluate the pieces to about half a
- * ULP and combine them in double-double, rounding once: 2.3 ULP worst (loss), 1.5 (gradient,
- * hessian), 2.3 (label gradient).  A plain double combination of the same pieces reaches
- * 3.7 ULP with soft labels and sample weights, which is why the float64 path pays for it.
+ * once.  float64 kernels evaluate e^-|x| to about half a ULP and log1p(e^-|x|) as a pair to
+ * below half a ULP, and combine them in double-double, rounding once; a plain double
+ * combination of the same pieces would exceed 3 ULP with soft labels and sample weights,
+ * which is why the float64 path pays for it.  The README gives the measured worst errors.
  *
  * Array kernels.  Each kernel works on the index range [start, stop) of flat, contiguous
  * arrays, so a caller can split work into chunks.  pos_weight q and sample weight w are

@@ -54,7 +54,7 @@ def _timeit(fn: Callable[[], object], repeats: int, budget: float) -> Dict[str, 
     ``budget`` s); each timing loops over enough calls to last about 20 ms.  Untimed calls
     first, for at least 3 calls and 10 ms: page faults, lazy imports and the start of a
     thread team belong to a first call, not to the steady state timed here."""
-    warm = []
+    warm: List[float] = []
     start = time.perf_counter()
     while len(warm) < 3 or time.perf_counter() - start < 0.01:
         t0 = time.perf_counter()

@@ -1,11 +1,11 @@
 /*
  * Direct tests of the C core (include/wce_c/wce.h), without Python: special values, the
- * accuracy of the float32-grade exponentials, the periodic pos_weight and sample weight, the
- * fused kernels against the single ones, the hard-label forms against the general ones (bit
- * for bit), the sum against its serial definition, and 64-bit indices past 2^31 (on a
- * sparse memory mapping whose untouched pages cost nothing).  Built and run by
- * tests/c/run.sh, also under AddressSanitizer and UndefinedBehaviorSanitizer.  Exit status 0
- * when every check passes.
+ * accuracy of the float32-grade exponentials and of the float64 log1p, the periodic
+ * pos_weight and sample weight, the fused kernels against the single ones, the hard-label
+ * forms against the general ones (bit for bit), the sum against its serial definition, and
+ * 64-bit indices past 2^31 (on a sparse memory mapping whose untouched pages cost nothing).
+ * Built and run by tests/c/run.sh, also under AddressSanitizer and UndefinedBehaviorSanitizer.
+ * Exit status 0 when every check passes.
  */
 #define _DEFAULT_SOURCE
 #include "wce_c/wce.h"
@@ -111,6 +111,34 @@ static void test_exponentials(void)
            "2^%.2f (fine, with delta)\n",
            log2(worst_single), log2(worst_fine), log2(worst_delta));
 }
+
+/* wce_log1p_f64's pair against long double, in ULP of the result: on an even grid of
+ * [0, 1], near 1 (x near 0) and over binades down to 2^-80; log 2 correctly rounded. */
+static void test_log1p_pair(void)
+{
+    double worst = 0.0, at = 0.0, lo;
+    int i;
+    for (i = 0; i <= 600000; ++i) {
+        const int part = i % 3;
+        const double u = (double)(i / 3) / 200000.0;
+        const double e = part == 0 ? u : part == 1 ? 1.0 - ldexp(u, -(i % 40))
+                                                   : ldexp(1.0 + u, -(i % 80) - 1);
+        const double m = wce_log1p_f64(e, &lo);
+        const long double ref = log1pl((long double)e);
+        if (ref > 0) {
+            const long double ulp = ldexpl(1.0L, ilogbl(ref) - 52);
+            const double err = (double)fabsl(((long double)m + (long double)lo - ref) / ulp);
+            if (err > worst) worst = err, at = e;
+        }
+    }
+    if (LDBL_MANT_DIG >= 64)
+        CHECK(worst < 0.5, "wce_log1p_f64: pair %.3f ULP off at e = %a", worst, at);
+    CHECK(wce_log1p_f64(1.0, &lo) == 0.69314718055994530942 && wce_log1p_f64(0.0, &lo) == 0.0 &&
+              isnan(wce_log1p_f64(NAN, &lo)),
+          "wce_log1p_f64 at 1, 0 or NaN");
+    printf("log1p: the float64 pair within %.3f ULP\n", worst);
+}
+
 
 static void test_periodic_equals_full(void)
 {
@@ -350,6 +378,7 @@ int main(void)
 {
     test_special_values();
     test_exponentials();
+    test_log1p_pair();
     test_periodic_equals_full();
     test_hard_labels();
     test_sum_blocks();
