@@ -27,6 +27,28 @@ WCE_ELEM wce_dd wce_dd_over_d(wce_dd n, wce_parts p)
     return q;
 }
 
+/* n / (1 + e)^2 as a pair, in one step instead of two divisions by 1 + e: with D = 1 + e =
+ * d + d_err exactly, D^2 = d^2 + 2 d d_err + d_err^2, where d^2 = s + s_lo exactly
+ * (wce_two_product) and 2 d d_err (rounded; d_err <= 2^-53 d) joins s_lo, d_err^2 below
+ * 2^-106 d^2 being dropped.  The quotient q1 = n.hi / d^2 by the rounded square of the
+ * reciprocal (within 2^-51 of 1 / d^2), then the residual n - q1 D^2 to 2^-104 of n (q1 s
+ * from the exact product, whose difference from n.hi is exact as the two agree to a few
+ * ULP), divided by d^2 for the correction: the pair is good to about 2^-100 of the
+ * quotient. */
+WCE_ELEM wce_dd wce_dd_over_d2(wce_dd n, wce_parts p)
+{
+    const double inv_d2 = p.inv_d * p.inv_d;
+    const wce_dd s = wce_two_product(p.d, p.d);
+    const double s_lo = s.lo + 2.0 * p.d * p.d_err;
+    wce_dd q;
+    q.hi = n.hi * inv_d2;
+    {
+        const wce_dd t = wce_two_product(q.hi, s.hi); /* q.hi d^2 exactly */
+        q.lo = ((((n.hi - t.hi) - t.lo) + n.lo) - q.hi * s_lo) * inv_d2;
+    }
+    return q;
+}
+
 /* The coefficients of an element as exact pairs, a = 1 - z (exact for 0 <= z <= 2) and
  * b = q z, and whether the compensated evaluation is valid for it: every operand that
  * Dekker's product splits stays below 2^960 (its split overflows near 2^997).  Decided from
@@ -114,10 +136,10 @@ WCE_ELEM double wce_gradient_elem_f64(double z, double x, double q, double w)
                       c.in_range);
 }
 
-/* l sigma(x) sigma(-x) = l e / (1 + e)^2 in pairs: l e, then two quotients by 1 + e. */
+/* l sigma(x) sigma(-x) = l e / (1 + e)^2 in pairs: l e, then its quotient by (1 + e)^2. */
 WCE_ELEM wce_dd wce_sigmoid_product_dd(wce_dd a, wce_dd b, wce_parts p)
 {
-    return wce_dd_over_d(wce_dd_over_d(wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.e)), p), p);
+    return wce_dd_over_d2(wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.e)), p);
 }
 
 WCE_ELEM double wce_hessian_elem_f64(double z, double x, double q, double w)
@@ -223,10 +245,10 @@ WCE_ELEM wce_dd wce_sigmoid_pair_dd_hard(double z, double q, wce_parts p)
     return wce_dd_over_d(n, p);
 }
 
-/* wce_sigmoid_product_dd for hard labels: l e over (1 + e) twice. */
+/* wce_sigmoid_product_dd for hard labels: l e over (1 + e)^2. */
 WCE_ELEM wce_dd wce_sigmoid_product_dd_hard(double l, wce_parts p)
 {
-    return wce_dd_over_d(wce_dd_over_d(wce_two_product(l, p.e), p), p);
+    return wce_dd_over_d2(wce_two_product(l, p.e), p);
 }
 
 /* wce_finish for hard labels: w (hi + lo) rounded once (scale 1, a finite result). */

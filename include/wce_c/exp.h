@@ -21,11 +21,13 @@ WCE_BEGIN_DECLS
 #define WCE_LN2_LO 0x1.a39ef35793c76p-33
 #define WCE_LOG2E 0x1.71547652b82fep+0
 
-/* round(t log2 e) as a double, by adding and subtracting WCE_SHIFTER;
+/* round(t log2 e) as a double, by adding and subtracting WCE_SHIFTER (the product fused into
+ * the sum where the level has FMA; unfused, its rounding can move a t within 2^-43 of a
+ * half-integer to the other neighbour, which the exponentials' margins absorb);
  * |t| below 2^50 or so, or NaN (which stays NaN). */
 WCE_ELEM double wce_round_k(double t)
 {
-    return (t * WCE_LOG2E + WCE_SHIFTER) - WCE_SHIFTER;
+    return WCE_MADD(t, WCE_LOG2E, WCE_SHIFTER) - WCE_SHIFTER;
 }
 
 /* 2^k for an integer-valued double k in [-1022, 1023], from its bit pattern: the bits of
@@ -43,8 +45,8 @@ WCE_ELEM double wce_pow2(double k)
  * Range reduction: t = k ln2 + r with k = round(t / ln2), |r| <= ln2 / 2, k rounded by
  * adding and subtracting WCE_SHIFTER.
  * ln2 = LN2_HI + LN2_LO with LN2_HI carrying 32 significant bits: k * LN2_HI is exact for
- * |k| < 2^21 and t - k * LN2_HI is exact (the two agree in their leading bits), so
- * r = r_hi + r_lo with r_lo = -k LN2_LO a tiny correction.
+ * |k| < 2^21 and t - k * LN2_HI is exact (the two agree in their leading bits), fused or
+ * not, so r = r_hi + r_lo with r_lo = -k LN2_LO a tiny correction.
  *
  * e^r = 1 + r + p(r), p(r) = r^2 Q(r) with Q of degree 10 fitted to (e^r - 1 - r) / r^2 on
  * |r| <= ln2/2 (Chebyshev interpolation, tools/fit_polynomials.py, which states the fit's
@@ -66,8 +68,8 @@ WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out
     const double t = -a;
     const double ts = (t < -1100.0) ? -1100.0 : t;
     const double kd = wce_round_k(ts);
-    const double r_hi = ts - kd * WCE_LN2_HI;
-    const double r_lo = -delta - kd * WCE_LN2_LO;
+    const double r_hi = WCE_MADD(-kd, WCE_LN2_HI, ts);
+    const double r_lo = WCE_MADD(-kd, WCE_LN2_LO, -delta);
     const double r = r_hi + r_lo;
     const double r2 = r * r;
     double p0 = 0x1.1f72fc74cb69cp-29;

@@ -90,8 +90,8 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
  * elements, and a block whose every element passes wce_is_hard_f64 (labels 0 and 1, inputs
  * in range) takes the element function's _hard twin, which leaves out the work on exact
  * zeros and gives the same bits (elem_f64.h).  So results do not depend on where blocks
- * fall, and a block with one soft label costs what it did before plus the test, a pass over
- * its labels and logits.
+ * fall.  A block that starts with a soft label costs what it did before; one with a soft
+ * label further in, that and a pass over its inputs.
  * ------------------------------------------------------------------------------------- */
 #define WCE_BLOCK 256
 
@@ -100,7 +100,8 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
 #define WCE_LOOP_ALL(OK, QI, WI)                                                             \
     for (i = 0; i < n; ++i) all_ &= OK(z[i], x[i], QI, WI)
 
-/* NAME_all: whether all n elements pass OK. */
+/* NAME_all: whether all n >= 1 elements pass OK.  The first element alone decides a block
+ * of soft labels, which then costs no scan at all. */
 #define WCE_DEFINE_ALL(NAME, OK, TI)                                                         \
     WCE_INLINE int NAME##_all(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x, \
                               const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w, \
@@ -108,6 +109,7 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
     {                                                                                        \
         int64_t i;                                                                           \
         OK##_flag all_ = 1;                                                                  \
+        if (!OK(z[0], x[0], (double)q[0], w ? (double)w[0] : 1.0)) return 0;                 \
         WCE_STRETCH_VARIANTS(WCE_LOOP_ALL, OK);                                              \
         return all_ != 0;                                                                    \
     }
