@@ -72,7 +72,7 @@ WCE_ELEM void wce_loss_gradient_elem_f32(double z, double x, double q, double w,
     const wce_parts p = wce_parts_f32(x);
     const double a = w * (1.0 - z), b = w * (q * z);
     /* The gradient first: in this order the compiler keeps the vector loop's pieces in
-     * registers, in the other it spills them (README, "Speed notes"). */
+     * registers, in the other it spills them. */
     *grad = wce_sigmoid_pair_f32(a, b, p);
     *loss = wce_softplus_pair_plain(a, b, p);
 }
