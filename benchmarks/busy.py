@@ -4,10 +4,11 @@ Starts one CPU-bound process per usable CPU (``--hogs``, default: the CPU count)
 them to run, then times calls alternating between the default call and ``n_threads=1``, for the loss
 and gradient + hessian, float32 and float64, 1e3 to 1e7 elements.  Prints per cell the
 median of each, the default's median and 95th percentile over the one-thread median and 95th
-percentile, and ends exactly the processes it started.  ``--hogs 0`` measures a quiet machine
+percentile; then the first call of fresh processes (default and one thread); and ends exactly
+the processes it started.  ``--hogs 0`` measures a quiet machine
 (then the ratio shows what the second thread buys).
 
-    python benchmarks/busy.py [--hogs N] [--sizes 1e3,1e4,...] [--repeats 400]
+    python benchmarks/busy.py [--hogs N] [--sizes 1e3,1e4,...] [--repeats 400] [--fresh 8]
 """
 
 import argparse
@@ -27,12 +28,13 @@ def hog_processes(n):
     return procs
 
 
-def paired_timings(func, args, repeats, budget, threads=None):
+def paired_timings(func, args, repeats, budget, threads=None, min_seconds=0.0):
     """Timings of the one-thread call and the default call, alternating call by call (so that
-    a change of load hits both alike), up to ``repeats`` pairs or ``budget`` seconds."""
+    a change of load hits both alike): ``repeats`` pairs, or more until ``min_seconds`` have
+    passed, and at most ``budget`` seconds."""
     one, default = [], []
     start = time.perf_counter()
-    for _ in range(repeats):
+    while len(one) < repeats or time.perf_counter() - start < min_seconds:
         t0 = time.perf_counter()
         func(*args, n_threads=1)
         t1 = time.perf_counter()
@@ -45,6 +47,40 @@ def paired_timings(func, args, repeats, budget, threads=None):
     return np.array(one), np.array(default)
 
 
+# A new process: builds its inputs, then times its first call of gradient + hessian on 1e5
+# elements (a script's, a worker's first call) with the n_threads given as argv[2].
+FIRST_CALL = """
+import sys, time
+import numpy as np
+import wce_c
+rng = np.random.default_rng(0)
+x = (rng.standard_normal(100000) * 4).astype(sys.argv[1])
+z = (rng.random(x.size) < 0.2).astype(x.dtype)
+threads = None if sys.argv[2] == "None" else int(sys.argv[2])
+t0 = time.perf_counter()
+wce_c.gradient_hessian(z, x, 3.0, n_threads=threads)
+print(time.perf_counter() - t0)
+"""
+
+
+def first_calls(processes, threads=None):
+    """Prints the median first-call time of ``processes`` fresh processes, default call and
+    one thread alternating, per dtype."""
+    print(f"first call of a fresh process, gradient + hessian, 1e5 elements, median of "
+          f"{processes} processes per mode:")
+    for dtype in ("float32", "float64"):
+        times = {"1": [], str(threads): []}
+        for _ in range(processes):
+            for mode in times:
+                out = subprocess.run([sys.executable, "-c", FIRST_CALL, dtype, mode],
+                                     capture_output=True, text=True, check=True)
+                times[mode].append(float(out.stdout))
+        m1, md = np.median(times["1"]), np.median(times[str(threads)])
+        print(f"{dtype:8} 1 thread {m1 * 1e3:8.3f} ms   n_threads={threads} {md * 1e3:8.3f} ms"
+              f"   ratio {md / m1:6.2f}   (max {max(times[str(threads)]) * 1e3:.3f} ms)",
+              flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hogs", type=int, default=len(os.sched_getaffinity(0)),
@@ -55,7 +91,14 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=None,
                         help="n_threads of the timed call instead of the default (None)")
     parser.add_argument("--budget", type=float, default=3.0,
-                        help="seconds at most per cell and mode")
+                        help="seconds at most per cell")
+    parser.add_argument("--min-seconds", type=float, default=1.0,
+                        help="seconds at least per cell, so that its 95th percentile spans "
+                             "many of the scheduler's time slices (a preempted call takes "
+                             "one slice, some milliseconds, longer)")
+    parser.add_argument("--fresh", type=int, default=8,
+                        help="fresh processes per dtype and mode whose first call is timed "
+                             "(0: none)")
     args = parser.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     procs = hog_processes(args.hogs)
@@ -73,11 +116,13 @@ def main(argv=None):
                 for name, func in (("loss", wce_c.loss), ("grad_hess", wce_c.gradient_hessian)):
                     func(z, x, 3.0)
                     one, default = paired_timings(func, (z, x, 3.0), args.repeats, args.budget,
-                                                  args.threads)
+                                                  args.threads, args.min_seconds)
                     m1, md = np.median(one), np.median(default)
                     p1, pd = np.percentile(one, 95), np.percentile(default, 95)
                     print(f"{dtype:8} {name:10} {n:9.0e} {m1 * 1e3:12.4f} {md * 1e3:11.4f} "
                           f"{md / m1:13.2f} {pd / p1:10.2f} {len(one):6d}", flush=True)
+        if args.fresh:
+            first_calls(args.fresh, args.threads)
     finally:
         for p in procs:
             p.kill()

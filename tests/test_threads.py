@@ -32,6 +32,74 @@ def test_none_leaves_the_cpus_that_other_processes_run_on(monkeypatch, others):
     assert _threads.threads_for(2, 10**7) == (2 if has_omp else 1)
 
 
+class _Clock:
+    """A stand-in for the time module as _threads uses it: monotonic() returns ``t``."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def monotonic(self):
+        return self.t
+
+
+@pytest.fixture
+def load_readings(monkeypatch):
+    """_threads with a fresh load cache, a clock the test moves and raw readings it sets."""
+    clock = _Clock()
+    raw = {"others": 0}
+    monkeypatch.setattr(_threads, "time", clock)
+    monkeypatch.setattr(_threads, "_load",
+                        {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": None})
+    monkeypatch.setattr(_threads, "_others_now", lambda: raw["others"])
+    return clock, raw
+
+
+def test_a_fresh_process_trusts_its_first_reading(load_readings):
+    # A process that starts on a busy machine must not run its first calls on a team that
+    # the machine cannot give (it had: the missing earlier reading counted as a quiet one).
+    clock, raw = load_readings
+    raw["others"] = 2
+    assert _threads.runnable_elsewhere() == 2
+    has_omp = wce_c._kernels.openmp_info()[0]
+    if has_omp and _threads.usable_cpus() <= 2:
+        assert _threads.threads_for(None, 10**7) == 1
+
+
+def test_a_passing_task_costs_at_most_one_reading(load_readings):
+    clock, raw = load_readings
+    assert _threads.runnable_elsewhere() == 0
+    clock.t += 0.05
+    raw["others"] = 1  # a task that runs for an instant
+    assert _threads.runnable_elsewhere() == 0  # tempered by the recent quiet reading
+    clock.t += 0.05
+    raw["others"] = 0
+    assert _threads.runnable_elsewhere() == 0
+    clock.t += 0.05
+    raw["others"] = 3  # a process that keeps running shows from its second reading
+    assert _threads.runnable_elsewhere() == 0
+    clock.t += 0.05
+    assert _threads.runnable_elsewhere() == 3
+
+
+def test_an_old_quiet_reading_does_not_hide_a_busy_machine(load_readings):
+    clock, raw = load_readings
+    assert _threads.runnable_elsewhere() == 0
+    clock.t += _threads.LOAD_PAIR + 0.01  # a pause between calls
+    raw["others"] = 2
+    assert _threads.runnable_elsewhere() == 2
+
+
+def test_the_reading_is_cached_for_load_recheck(load_readings):
+    clock, raw = load_readings
+    raw["others"] = 2
+    assert _threads.runnable_elsewhere() == 2
+    raw["others"] = 0
+    clock.t += _threads.LOAD_RECHECK / 2
+    assert _threads.runnable_elsewhere() == 2  # the cached count, no new reading
+    clock.t += _threads.LOAD_RECHECK
+    assert _threads.runnable_elsewhere() == 0
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs /proc/loadavg")
 def test_the_load_reading_sees_busy_processes(monkeypatch):
     monkeypatch.setattr(_threads, "LOAD_RECHECK", 0.0)

@@ -6,7 +6,10 @@ Rules (DESIGN section 3):
   and any limit set through ``threadpoolctl``; capped by the CPUs this process may use, and
   by the CPUs the machine has free right now: the usable CPUs less the tasks of other
   processes that are running or waiting to run (Linux: ``/proc/loadavg``'s runnable count
-  less this process's own runnable threads, read at most every ``LOAD_RECHECK`` seconds).
+  less this process's own runnable threads, read at most every ``LOAD_RECHECK`` seconds;
+  a reading is tempered by the one before it only when that one is at most ``LOAD_PAIR``
+  seconds old, so a fresh process, or one that has not called for a while, trusts what it
+  reads now).
   A team member that the scheduler does not run stalls the whole call at the region's end,
   so on a busy machine the default is one thread, which is never much slower than asked.
 * ``-1``: every usable CPU.
@@ -43,7 +46,13 @@ _state = {"parallel_ran": False, "threads_at_fork": 1, "forked_after_parallel": 
 # How long a reading of the machine's load stays good: short beside a change of load, long
 # beside the reading's own cost (tens of microseconds).
 LOAD_RECHECK = 0.02
-_load = {"at": -1.0, "others": 0.0, "last": 0.0}
+# How long a reading may temper the next (the smaller count taken): long enough that a task
+# which runs for an instant does not cost more than one reading, short enough that a reading
+# from a quiet moment long ago does not hand a thread team to a busy machine now.
+LOAD_PAIR = 0.25
+# at: when the cached count was taken (-1: take a new one); others: that count; last, last_at:
+# the raw count of the latest reading and when it was taken.
+_load = {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": None}
 
 
 def _before_fork() -> None:
@@ -89,16 +98,9 @@ def _own_runnable_threads() -> int:
     return max(n, 1)
 
 
-def runnable_elsewhere() -> int:
-    """Tasks of other processes that are running or waiting for a CPU now (0 where the OS
-    does not say: then the default is the usable CPUs, as before): the smaller of the last
-    two readings, so that a task that runs for an instant (a kernel worker, a shell) does not
-    cost a call its threads, while a process that keeps running shows in both.  Cached for
-    LOAD_RECHECK seconds."""
-    now = time.monotonic()
-    if now - _load["at"] < LOAD_RECHECK:
-        return int(_load["others"])
-    others = 0
+def _others_now() -> int:
+    """One raw reading: tasks of other processes that are running or runnable (0 where the
+    OS does not say)."""
     try:
         # This process's runnable threads are counted before and after the machine's, and
         # the larger count taken: one of its idle OpenMP workers that stops spinning (or
@@ -106,11 +108,27 @@ def runnable_elsewhere() -> int:
         before = _own_runnable_threads()
         with open("/proc/loadavg", "rb") as f:
             running = int(f.read().split()[3].split(b"/")[0])
-        others = max(0, running - max(before, _own_runnable_threads()))
+        return max(0, running - max(before, _own_runnable_threads()))
     except (OSError, ValueError, IndexError):
-        pass
-    steady = min(others, int(_load["last"]))
-    _load["at"], _load["others"], _load["last"] = now, steady, others
+        return 0
+
+
+def runnable_elsewhere() -> int:
+    """Tasks of other processes that are running or waiting for a CPU now (0 where the OS
+    does not say: then the default is the usable CPUs, as before): the smaller of this
+    reading and the one before it when that one is recent (at most LOAD_PAIR seconds), so
+    that a task that runs for an instant (a kernel worker, a shell) does not cost a call its
+    threads while a process that keeps running shows in both; this reading alone otherwise
+    (the first call of a process, or the first after a pause, must not take its threads from
+    a moment it did not see).  Cached for LOAD_RECHECK seconds."""
+    now = time.monotonic()
+    if now - _load["at"] < LOAD_RECHECK:
+        return int(_load["others"])
+    others = _others_now()
+    last_at = _load["last_at"]
+    recent = last_at is not None and now - last_at <= LOAD_PAIR
+    steady = min(others, int(_load["last"])) if recent else others
+    _load.update(at=now, others=steady, last=others, last_at=now)
     return steady
 
 
