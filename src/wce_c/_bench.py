@@ -179,9 +179,11 @@ def _ours(quantity: str, z, x, q) -> Dict[str, Callable[[], object]]:
 
 
 def _load_now() -> int:
-    """Runnable tasks of other processes at this moment (a fresh reading)."""
-    _threads._load["at"] = -1.0
-    return _threads.runnable_elsewhere()
+    """Runnable tasks of other processes now: the smaller of two fresh readings 5 ms apart,
+    so that a task that runs for an instant does not make the run look busy."""
+    first = _threads._others_now()
+    time.sleep(0.005)
+    return min(first, _threads._others_now())
 
 
 def _settle_threads(seconds: float = 0.1) -> None:
