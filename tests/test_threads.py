@@ -1,5 +1,6 @@
 """Thread-count rules, the GIL released, fork safety and concurrent callers."""
 
+import math
 import os
 import shutil
 import subprocess
@@ -49,7 +50,7 @@ def load_readings(monkeypatch):
     raw = {"others": 0}
     monkeypatch.setattr(_threads, "time", clock)
     monkeypatch.setattr(_threads, "_load",
-                        {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": None})
+                        {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": -math.inf})
     monkeypatch.setattr(_threads, "_others_now", lambda: raw["others"])
     return clock, raw
 

@@ -28,6 +28,7 @@ read, any fork counts), runs every kernel on one thread, outside any parallel re
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
 import time
@@ -51,8 +52,8 @@ LOAD_RECHECK = 0.02
 # from a quiet moment long ago does not hand a thread team to a busy machine now.
 LOAD_PAIR = 0.25
 # at: when the cached count was taken (-1: take a new one); others: that count; last, last_at:
-# the raw count of the latest reading and when it was taken.
-_load = {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": None}
+# the raw count of the latest reading and when it was taken (-inf: none yet).
+_load = {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": -math.inf}
 
 
 def _before_fork() -> None:
@@ -125,8 +126,7 @@ def runnable_elsewhere() -> int:
     if now - _load["at"] < LOAD_RECHECK:
         return int(_load["others"])
     others = _others_now()
-    last_at = _load["last_at"]
-    recent = last_at is not None and now - last_at <= LOAD_PAIR
+    recent = now - _load["last_at"] <= LOAD_PAIR
     steady = min(others, int(_load["last"])) if recent else others
     _load.update(at=now, others=steady, last=others, last_at=now)
     return steady
