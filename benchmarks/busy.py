@@ -87,7 +87,9 @@ def main(argv=None):
                         help="CPU-bound processes to run beside the benchmark")
     parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6,1e7",
                         help="comma-separated element counts")
-    parser.add_argument("--repeats", type=int, default=400, help="call pairs per cell, at most")
+    parser.add_argument("--repeats", type=int, default=400,
+                        help="call pairs per cell, at least (more until --min-seconds have "
+                             "passed; --budget ends a cell sooner)")
     parser.add_argument("--threads", type=int, default=None,
                         help="n_threads of the timed call instead of the default (None)")
     parser.add_argument("--budget", type=float, default=3.0,

@@ -112,3 +112,34 @@ def test_gbdt_benchmark_reports_every_installed_library(tmp_path):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     else:
         assert "matplotlib is not installed: no plot" in r.stdout
+
+
+def test_busy_benchmark_times_both_modes_and_ends_its_own_processes():
+    """benchmarks/busy.py at a tiny size: a line per cell and per fresh-process dtype, and
+    the CPU-bound processes it started are gone when it returns."""
+    import os
+    import pathlib
+    import re
+    import signal
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "busy.py"
+    r = subprocess.run([sys.executable, str(script), "--hogs", "1", "--sizes", "1e3,1e4",
+                        "--repeats", "5", "--min-seconds", "0", "--budget", "0.5",
+                        "--fresh", "1"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    pids = [int(p) for p in re.search(r"pids \[([\d, ]*)\]", r.stdout).group(1).split(",")]
+    assert len(pids) == 1
+    for dtype in ("float32", "float64"):
+        for quantity in ("loss", "grad_hess"):
+            for n in ("1e+03", "1e+04"):
+                assert re.search(rf"{dtype} +{quantity} +{re.escape(n)} ", r.stdout), r.stdout
+        assert re.search(rf"{dtype} +1 thread +[\d.]+ ms +n_threads=None", r.stdout), r.stdout
+    alive = []
+    for pid in pids:  # ended and reaped: no such process any more
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.append(pid)
+        os.kill(pid, signal.SIGKILL)  # do not leave it spinning
+    assert not alive
