@@ -23,7 +23,9 @@ import wce_c
 
 
 def hog_processes(n):
-    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
     time.sleep(0.5)
     return procs
 
