@@ -1,9 +1,9 @@
-"""Labels of 0 and 1 take a shorter evaluation, block by block, in the float64 kernels
-(include/wce_c/kernels.h, "Hard labels"); it must give the general evaluation's bits.  Here
-through the public functions: the same inputs with a soft label in every block (so that every
-block takes the general evaluation) agree bit for bit on the other elements, at every
-instruction-set level, with every kind of pos_weight and sample weight, on one and two
-threads."""
+"""Labels of 0 and 1 take a shorter evaluation in the float64 kernels, for whole blocks and
+patched into mixed ones (include/wce_c/kernels.h, "Hard labels"), so an element's result must
+not depend on the other elements of its block.  Here through the public functions: the same
+inputs with a soft label in every block (so that every block is mixed) agree bit for bit on
+the other elements, at every instruction-set level, with every kind of pos_weight and sample
+weight, on one and two threads.  (Their accuracy is the mpmath tests'.)"""
 
 import numpy as np
 import pytest
@@ -56,7 +56,7 @@ QUANTITIES = {
 
 @pytest.mark.parametrize("quantity", sorted(QUANTITIES))
 @pytest.mark.parametrize("kind", ["none", "columns", "full"])
-def test_hard_labels_give_the_general_bits(simd_level, threads_on_small_inputs, quantity, kind):
+def test_hard_label_elements_keep_their_bits_in_mixed_blocks(simd_level, threads_on_small_inputs, quantity, kind):
     rng = np.random.default_rng(20261201)
     x = logits(rng, N_ROWS * N_COLS)
     q, w = weights(kind, rng)

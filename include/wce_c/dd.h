@@ -56,6 +56,21 @@ WCE_ELEM wce_dd wce_two_product(double a, double b)
 #endif
 }
 
+/* 1 - a b exactly, for b = RN(1 / a) with a in [1, 2]: that remainder of a correctly rounded
+ * reciprocal is itself a double (the classical result behind division by Newton-Raphson
+ * steps), so the fused step gives it exactly, and so does Dekker's product: 1 - hi is exact
+ * (Sterbenz, hi being within a few ULP of 1) and its difference with lo is the double 1 - a b.
+ * Both ways give the same bits. */
+WCE_ELEM double wce_one_minus_product(double a, double b)
+{
+#if defined(__FMA__) && (defined(__GNUC__) || defined(__clang__))
+    return __builtin_fma(-a, b, 1.0);
+#else
+    const wce_dd t = wce_two_product(a, b);
+    return (1.0 - t.hi) - t.lo;
+#endif
+}
+
 WCE_ELEM wce_dd wce_dd_add(wce_dd a, wce_dd b)
 {
     wce_dd s = wce_two_sum(a.hi, b.hi);

@@ -61,9 +61,14 @@ WCE_ELEM double wce_pow2(double k)
  * result is NaN (the bit pattern 2^k takes from it does not matter).
  * delta, |delta| < 2^-40, is a correction to a that is too small to add to it in double;
  * -delta joins r_lo. */
-/* e^r and k for wce_exp_minus_f64 and wce_exp_minus_f64_normal: e^-(a + delta) is
- * er 2^kd (*kd). */
-WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out)
+/* e^r and k for wce_exp_minus_f64 and its variants below: e^-(a + delta) is er 2^kd (*kd),
+ * and *er_lo is what the rounding of er left out.  The unrounded value is hi + small, with
+ * hi >= 1/2 > |small|, so hi + small = er + ((hi - er) + small) exactly (Fast2Sum).
+ * er + *er_lo is e^r to within 2^-54.5 of it: the polynomial's fit, p's use of r and r^2
+ * rounded and the roundings in p and in small, each about 2^-56 or less of e^r (p being
+ * below 0.07); the C tests check the bound against long double. */
+WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out,
+                                          double *er_lo)
 {
     const double t = -a;
     const double ts = (t < -1100.0) ? -1100.0 : t;
@@ -86,14 +91,17 @@ WCE_ELEM double wce_exp_minus_f64_reduced(double a, double delta, double *kd_out
     const double p = WCE_MADD(p1, r, p0) * r2;
     const double hi = 1.0 + r_hi;
     const double lo = (1.0 - hi) + r_hi; /* exact rounding error of 1 + r_hi */
+    const double small = lo + (r_lo + p);
+    const double er = hi + small;
     *kd_out = kd;
-    return hi + (lo + (r_lo + p));
+    *er_lo = (hi - er) + small;
+    return er;
 }
 
 WCE_ELEM double wce_exp_minus_f64(double a, double delta)
 {
-    double kd;
-    const double er = wce_exp_minus_f64_reduced(a, delta, &kd);
+    double kd, er_lo;
+    const double er = wce_exp_minus_f64_reduced(a, delta, &kd, &er_lo);
     const double k1 = (0.5 * kd + WCE_SHIFTER) - WCE_SHIFTER; /* about k / 2: any split */
     return (er * wce_pow2(k1)) * wce_pow2(kd - k1);
 }
@@ -102,9 +110,22 @@ WCE_ELEM double wce_exp_minus_f64(double a, double delta)
  * what the two do above (both products are exact there, so the bits are the same). */
 WCE_ELEM double wce_exp_minus_f64_normal(double a)
 {
-    double kd;
-    const double er = wce_exp_minus_f64_reduced(a, 0.0, &kd);
+    double kd, er_lo;
+    const double er = wce_exp_minus_f64_reduced(a, 0.0, &kd, &er_lo);
     return er * wce_pow2(kd);
+}
+
+/* wce_exp_minus_f64_normal (the same bits) and, in *lo, what its rounding left out, for
+ * 0 <= a <= 512: the result + *lo is e^-a to within 2^-54.5 of it (see
+ * wce_exp_minus_f64_reduced; the scaling by 2^k is exact for both parts, *lo staying a
+ * normal number or 0 at these a). */
+WCE_ELEM double wce_exp_minus_f64_pair(double a, double *lo)
+{
+    double kd, er_lo;
+    const double er = wce_exp_minus_f64_reduced(a, 0.0, &kd, &er_lo);
+    const double k2 = wce_pow2(kd);
+    *lo = er_lo * k2;
+    return er * k2;
 }
 
 /* 2^-k from kk = k + 1.5 2^52 (0 <= k <= 1021), the sum that rounded a log2(e) to k: its bit

@@ -86,22 +86,27 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
     }
 
 /* ---------------------------------------------------------------------------------------
- * Hard labels.  A kernel listed with HARD = f64 cuts each stretch into blocks of WCE_BLOCK
- * elements, and a block whose every element passes wce_is_hard_f64 (labels 0 and 1, inputs
- * in range) takes the element function's _hard twin, which leaves out the work on exact
- * zeros and gives the same bits (elem_f64.h).  So results do not depend on where blocks
- * fall.  A block that starts with a soft label costs what it did before; one with a soft
- * label further in, that and a pass over its inputs.
+ * Hard labels.  A kernel listed with HARD = f64 or f64own cuts each stretch into blocks of
+ * WCE_BLOCK elements, and a block whose every element passes wce_is_hard_f64 (labels 0 and 1,
+ * inputs in range) takes the element function's _hard twin, which leaves out the work on
+ * exact zeros or on pairs (elem_f64.h).  With f64 the twin gives the general function's bits;
+ * with f64own it has bits of its own, so in a mixed block the elements that pass are patched
+ * with the twin's results after the general loop.  Either way an element's result depends on
+ * its own inputs alone, not on where blocks fall.  A block that starts with a soft label
+ * costs no scan for the first test; with f64own it costs a scan for the patch (and the patch
+ * itself where some element passes).
  * ------------------------------------------------------------------------------------- */
 #define WCE_BLOCK 256
 
-/* The test returns OK##_flag, an integer as wide as a lane of the inputs' type, so that the
+/* The tests return OK##_flag, an integer as wide as a lane of the inputs' type, so that the
  * vector loop needs no conversion of its compare masks. */
 #define WCE_LOOP_ALL(OK, QI, WI)                                                             \
     for (i = 0; i < n; ++i) all_ &= OK(z[i], x[i], QI, WI)
+#define WCE_LOOP_SOME(OK, QI, WI)                                                            \
+    for (i = 0; i < n; ++i) some_ |= OK(z[i], x[i], QI, WI)
 
 /* NAME_all: whether all n >= 1 elements pass OK.  The first element alone decides a block
- * of soft labels, which then costs no scan at all. */
+ * of soft labels, which then costs no scan at all.  NAME_some: whether any passes. */
 #define WCE_DEFINE_ALL(NAME, OK, TI)                                                         \
     WCE_INLINE int NAME##_all(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x, \
                               const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w, \
@@ -113,16 +118,64 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
         WCE_STRETCH_VARIANTS(WCE_LOOP_ALL, OK);                                              \
         return all_ != 0;                                                                    \
     }
+#define WCE_DEFINE_SOME(NAME, OK, TI)                                                        \
+    WCE_INLINE int NAME##_some(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x,\
+                               const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,\
+                               int w_inc)                                                    \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        OK##_flag some_ = 0;                                                                 \
+        WCE_STRETCH_VARIANTS(WCE_LOOP_SOME, OK);                                             \
+        return some_ != 0;                                                                   \
+    }
+
+/* The patch loops: the twin's results for the elements that pass OK, the others left. */
+#define WCE_LOOP1_PATCH(ELEM, OK, TO, QI, WI)                                                \
+    for (i = 0; i < n; ++i)                                                                  \
+        if (OK(z[i], x[i], QI, WI)) out[i] = (TO)ELEM((double)z[i], (double)x[i], QI, WI)
+#define WCE_LOOP2_PATCH(ELEM, OK, TO, QI, WI)                                                \
+    for (i = 0; i < n; ++i)                                                                  \
+        if (OK(z[i], x[i], QI, WI)) {                                                        \
+            double r1_, r2_;                                                                 \
+            ELEM((double)z[i], (double)x[i], QI, WI, &r1_, &r2_);                            \
+            out1[i] = (TO)r1_;                                                               \
+            out2[i] = (TO)r2_;                                                               \
+        }
+#define WCE_DEFINE_PATCH1(NAME, ELEM, OK, TI, TO)                                            \
+    WCE_INLINE void NAME(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x,      \
+                         const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
+                         int w_inc, TO *WCE_RESTRICT out)                                    \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        WCE_STRETCH_VARIANTS(WCE_LOOP1_PATCH, ELEM, OK, TO);                                 \
+    }
+#define WCE_DEFINE_PATCH2(NAME, ELEM, OK, TI, TO)                                            \
+    WCE_INLINE void NAME(int64_t n, const TI *WCE_RESTRICT z, const TI *WCE_RESTRICT x,      \
+                         const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
+                         int w_inc, TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)            \
+    {                                                                                        \
+        int64_t i;                                                                           \
+        WCE_STRETCH_VARIANTS(WCE_LOOP2_PATCH, ELEM, OK, TO);                                 \
+    }
+
+/* What a mixed block takes: the general loop, and with f64own the patch. */
+#define WCE_MIXED_f64(NAME, CALL, nb, zb, xb, qb, wb, b) CALL(NAME##_any, nb, zb, xb, qb, wb, b)
+#define WCE_MIXED_f64own(NAME, CALL, nb, zb, xb, qb, wb, b)                                  \
+    do {                                                                                     \
+        CALL(NAME##_any, nb, zb, xb, qb, wb, b);                                             \
+        if (NAME##_some(nb, zb, xb, qb, q_inc, wb, w_inc))                                   \
+            CALL(NAME##_patch, nb, zb, xb, qb, wb, b);                                       \
+    } while (0)
 
 /* The block loop of NAME_stretch; CALL(F, nb, z, x, q, w, b) runs F on the block at b.  A
  * stretch of one block (the common case for periodic weights) is tested and run whole. */
-#define WCE_BLOCKS(NAME, TI, CALL)                                                           \
+#define WCE_BLOCKS(NAME, TI, CALL, KIND)                                                     \
     int64_t b;                                                                               \
     if (n <= WCE_BLOCK) {                                                                    \
         if (NAME##_all(n, z, x, q, q_inc, w, w_inc))                                         \
             CALL(NAME##_hard, n, z, x, q, w, 0);                                             \
         else                                                                                 \
-            CALL(NAME##_any, n, z, x, q, w, 0);                                              \
+            WCE_MIXED_##KIND(NAME, CALL, n, z, x, q, w, 0);                                  \
         return;                                                                              \
     }                                                                                        \
     for (b = 0; b < n; b += WCE_BLOCK) {                                                     \
@@ -132,39 +185,47 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
         if (NAME##_all(nb, z + b, x + b, qb, q_inc, wb, w_inc))                              \
             CALL(NAME##_hard, nb, z + b, x + b, qb, wb, b);                                  \
         else                                                                                 \
-            CALL(NAME##_any, nb, z + b, x + b, qb, wb, b);                                   \
+            WCE_MIXED_##KIND(NAME, CALL, nb, z + b, x + b, qb, wb, b);                       \
     }
 #define WCE_CALL1(F, nb, zb, xb, qb, wb, b) F(nb, zb, xb, qb, q_inc, wb, w_inc, out + (b))
 #define WCE_CALL2(F, nb, zb, xb, qb, wb, b)                                                  \
     F(nb, zb, xb, qb, q_inc, wb, w_inc, out1 + (b), out2 + (b))
 
 /* NAME_stretch(n, z, x, q, q_inc, w, w_inc, out...): one stretch, by ELEM alone (HARD =
- * none) or block by block (HARD = f64). */
+ * none) or block by block (HARD = f64, f64own). */
 #define WCE_DEFINE_STRETCH1_none(NAME, ELEM, TI, TO)                                         \
     WCE_DEFINE_LOOP1(NAME##_stretch, ELEM, TI, TO)
 #define WCE_DEFINE_STRETCH2_none(NAME, ELEM, TI, TO)                                         \
     WCE_DEFINE_LOOP2(NAME##_stretch, ELEM, TI, TO)
 #define WCE_DEFINE_STRETCH1_f64(NAME, ELEM, TI, TO)                                          \
-    WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64)
+    WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64, f64)
 #define WCE_DEFINE_STRETCH2_f64(NAME, ELEM, TI, TO)                                          \
-    WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64)
-#define WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, OK)                                     \
+    WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64, f64)
+#define WCE_DEFINE_STRETCH1_f64own(NAME, ELEM, TI, TO)                                       \
+    WCE_DEFINE_SOME(NAME, wce_is_hard_f64, TI)                                               \
+    WCE_DEFINE_PATCH1(NAME##_patch, ELEM##_hard, wce_is_hard_f64, TI, TO)                    \
+    WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64, f64own)
+#define WCE_DEFINE_STRETCH2_f64own(NAME, ELEM, TI, TO)                                       \
+    WCE_DEFINE_SOME(NAME, wce_is_hard_f64, TI)                                               \
+    WCE_DEFINE_PATCH2(NAME##_patch, ELEM##_hard, wce_is_hard_f64, TI, TO)                    \
+    WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, wce_is_hard_f64, f64own)
+#define WCE_DEFINE_STRETCH1_HARD(NAME, ELEM, TI, TO, OK, KIND)                               \
     WCE_DEFINE_LOOP1(NAME##_any, ELEM, TI, TO)                                               \
     WCE_DEFINE_LOOP1(NAME##_hard, ELEM##_hard, TI, TO)                                       \
     WCE_DEFINE_ALL(NAME, OK, TI)                                                             \
     WCE_INLINE void NAME##_stretch(int64_t n, const TI *z, const TI *x, const TI *q,         \
                                    int q_inc, const TI *w, int w_inc, TO *out)               \
     {                                                                                        \
-        WCE_BLOCKS(NAME, TI, WCE_CALL1)                                                      \
+        WCE_BLOCKS(NAME, TI, WCE_CALL1, KIND)                                                \
     }
-#define WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, OK)                                     \
+#define WCE_DEFINE_STRETCH2_HARD(NAME, ELEM, TI, TO, OK, KIND)                               \
     WCE_DEFINE_LOOP2(NAME##_any, ELEM, TI, TO)                                               \
     WCE_DEFINE_LOOP2(NAME##_hard, ELEM##_hard, TI, TO)                                       \
     WCE_DEFINE_ALL(NAME, OK, TI)                                                             \
     WCE_INLINE void NAME##_stretch(int64_t n, const TI *z, const TI *x, const TI *q,         \
                                    int q_inc, const TI *w, int w_inc, TO *out1, TO *out2)    \
     {                                                                                        \
-        WCE_BLOCKS(NAME, TI, WCE_CALL2)                                                      \
+        WCE_BLOCKS(NAME, TI, WCE_CALL2, KIND)                                                \
     }
 
 /* The definitions behind the list below: NAME_stretch is one stretch (above), NAME_range a
@@ -207,8 +268,9 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
 
 /* ---------------------------------------------------------------------------------------
  * The list of kernels: X(QUANTITY, TYPES, ELEMENT FUNCTION, INPUT TYPE, OUTPUT TYPE, OUTPUTS,
- * HARD) defines wce_QUANTITY_TYPES; HARD names the hard-label test (f64: wce_is_hard_f64)
- * of a kernel whose element function has a _hard twin, or is none.
+ * HARD) defines wce_QUANTITY_TYPES; HARD is none, or for an element function with a _hard
+ * twin f64 (the test wce_is_hard_f64, the twin giving the general bits) or f64own (the same
+ * test, the twin's own bits patched into mixed blocks).
  * Everything that enumerates kernels (the definitions below, the per-level dispatch tables
  * of the Python extension, the names it looks kernels up by) expands this one list; adding
  * a quantity is one line here, its element function, and its prototype below.
@@ -216,15 +278,15 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
 #define WCE_KERNEL_LIST(X)                                                                   \
     X(loss, f64, wce_loss_elem_f64, double, double, 1, f64)                                  \
     X(loss, f32, wce_loss_elem_f32, float, float, 1, none)                                   \
-    X(gradient, f64, wce_gradient_elem_f64, double, double, 1, f64)                          \
+    X(gradient, f64, wce_gradient_elem_f64, double, double, 1, f64own)                       \
     X(gradient, f32, wce_gradient_elem_f32, float, float, 1, none)                           \
-    X(hessian, f64, wce_hessian_elem_f64, double, double, 1, f64)                            \
+    X(hessian, f64, wce_hessian_elem_f64, double, double, 1, f64own)                         \
     X(hessian, f32, wce_hessian_elem_f32, float, float, 1, none)                             \
     X(label_gradient, f64, wce_label_gradient_elem_f64, double, double, 1, none)             \
     X(label_gradient, f32, wce_label_gradient_elem_f32, float, float, 1, none)               \
-    X(loss_gradient, f64, wce_loss_gradient_elem_f64, double, double, 2, f64)                \
+    X(loss_gradient, f64, wce_loss_gradient_elem_f64, double, double, 2, f64own)             \
     X(loss_gradient, f32, wce_loss_gradient_elem_f32, float, float, 2, none)                 \
-    X(gradient_hessian, f64, wce_gradient_hessian_elem_f64, double, double, 2, f64)          \
+    X(gradient_hessian, f64, wce_gradient_hessian_elem_f64, double, double, 2, f64own)       \
     X(gradient_hessian, f32, wce_gradient_hessian_elem_f32, float, float, 2, none)           \
     X(gradient_hessian, f64_to_f32, wce_gradient_hessian_elem_f64_to_f32, double, float, 2,   \
       none)                                                                                  \

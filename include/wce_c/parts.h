@@ -20,6 +20,7 @@ WCE_BEGIN_DECLS
 typedef struct {
     double ax;       /* |x| */
     double e;        /* e^-|x| / scale */
+    double e_lo;     /* e^-|x| - e, to 2^-54.5 of e (hard-label float64 pieces; else 0) */
     double d;        /* 1 + e, rounded */
     double d_err;    /* (1 + e) - d, exact */
     double inv_d;    /* 1 / d, rounded */
@@ -44,6 +45,7 @@ WCE_ELEM wce_parts wce_parts_from_e(double x, double e, double scale)
     wce_parts p;
     p.ax = fabs(x);
     p.e = e;
+    p.e_lo = 0.0;
     p.d = 1.0 + e;
     p.d_err = e - (p.d - 1.0); /* exact: d - 1 is exact, and so is this difference */
     p.inv_d = 1.0 / p.d;
@@ -70,10 +72,12 @@ WCE_ELEM wce_parts wce_parts_f64(double x)
 }
 
 /* wce_parts_f64 for |x| <= WCE_FAR_FROM (the hard-label forms, elem_f64.h): no far-tail
- * scale, e^-|x| a normal number; the same bits. */
+ * scale, e^-|x| a normal number; the same bits, and e_lo beside e. */
 WCE_ELEM wce_parts wce_parts_f64_near(double x)
 {
-    wce_parts p = wce_parts_from_e(x, wce_exp_minus_f64_normal(fabs(x)), 1.0);
+    double e_lo;
+    wce_parts p = wce_parts_from_e(x, wce_exp_minus_f64_pair(fabs(x), &e_lo), 1.0);
+    p.e_lo = e_lo;
     p.sg_small = p.e * p.inv_d;
     p.m = wce_log1p_f64(p.e, &p.m_lo);
     return p;

@@ -2,7 +2,8 @@
  * Direct tests of the C core (include/wce_c/wce.h), without Python: special values, the
  * accuracy of the float32-grade exponentials and of the float64 log1p, the periodic
  * pos_weight and sample weight, the fused kernels against the single ones, the hard-label
- * forms against the general ones (bit for bit), the sum against its serial definition, and
+ * forms (the loss's against the general one bit for bit, the gradient's and hessian's against
+ * long double), the kernels' patch of mixed blocks, the sum against its serial definition, and
  * 64-bit indices past 2^31 (on a sparse memory mapping whose untouched pages cost nothing).
  * Built and run by tests/c/run.sh, also under AddressSanitizer and UndefinedBehaviorSanitizer.
  * Exit status 0 when every check passes.
@@ -61,14 +62,15 @@ static void test_special_values(void)
     }
 }
 
-/* The float32-grade and 2^-50 exponentials against long double's expl: relative error below
- * the bounds their comments state, over a dense sweep of [0, 708] and the points where the
+/* The float32-grade and 2^-50 exponentials and the float64 pair against long double's expl:
+ * relative error below the bounds their comments state, over a dense sweep of [0, 708] (the
+ * pair: [0, 512], its result bitwise wce_exp_minus_f64_normal's) and the points where the
  * reduction switches k; e^0 exactly 1, 0 beyond 708, NaN kept. */
 static void test_exponentials(void)
 {
     const double ln2 = 0.69314718055994530942;
-    double worst_single = 0.0, worst_fine = 0.0, worst_delta = 0.0;
-    int i, k;
+    double worst_single = 0.0, worst_fine = 0.0, worst_delta = 0.0, worst_pair = 0.0;
+    int i, k, pair_bits = 1;
     for (i = 0; i <= 2000000; ++i) {
         const double a = 708.0 * i / 2000000.0;
         const long double ref = expl(-(long double)a);
@@ -95,6 +97,19 @@ static void test_exponentials(void)
         const double ef = (double)fabsl((f - ref) / ref);
         if (a <= 708.0 && ef > worst_delta) worst_delta = ef;
     }
+    for (i = 0; i <= 2000000; ++i) { /* the float64 pair, 0 <= a <= 512: its own grid */
+        const double a = 512.0 * (i + 0.382) / 2000000.0;
+        double lo;
+        const double hi = wce_exp_minus_f64_pair(a, &lo);
+        const long double ref = expl(-(long double)a);
+        const double ep = (double)fabsl(((long double)hi + (long double)lo - ref) / ref);
+        if (ep > worst_pair) worst_pair = ep;
+        if (!(hi == wce_exp_minus_f64_normal(a))) pair_bits = 0;
+    }
+    CHECK(pair_bits, "wce_exp_minus_f64_pair's result differs from wce_exp_minus_f64_normal");
+    if (LDBL_MANT_DIG >= 64)
+        CHECK(worst_pair < 0x1.6a09e667f3bcdp-55, /* 2^-54.5 */
+              "wce_exp_minus_f64_pair: relative error %.3g", worst_pair);
     CHECK(worst_single < 0x1p-33, "wce_exp_minus_f32: relative error %.3g", worst_single);
     if (LDBL_MANT_DIG >= 64) { /* long double must be finer than double to judge 2^-50 */
         CHECK(worst_fine < 0x1p-50, "wce_exp_minus_f64_to_f32: relative error %.3g", worst_fine);
@@ -108,8 +123,8 @@ static void test_exponentials(void)
     CHECK(isnan(wce_exp_minus_f32(NAN)) && isnan(wce_exp_minus_f64_to_f32(NAN, 0.0)),
           "NaN not kept");
     printf("exponentials: worst relative error 2^%.2f (float32 grade), 2^%.2f (fine), "
-           "2^%.2f (fine, with delta)\n",
-           log2(worst_single), log2(worst_fine), log2(worst_delta));
+           "2^%.2f (fine, with delta), 2^%.2f (float64 pair)\n",
+           log2(worst_single), log2(worst_fine), log2(worst_delta), log2(worst_pair));
 }
 
 /* wce_log1p_f64's pair against long double, in ULP of the result: on an even grid of
@@ -175,10 +190,19 @@ static void test_periodic_equals_full(void)
     }
 }
 
-/* The hard-label twins (elem_f64.h) give the general functions' bits wherever
- * wce_is_hard_f64 admits an element, and the kernels' block choice therefore changes nothing:
- * an array of 0/1 labels gives the same bits with a soft label in every block. */
+/* The hard-label twins (elem_f64.h) wherever wce_is_hard_f64 admits an element: the loss's
+ * gives the general function's bits; the gradient's and hessian's are within their stated
+ * bounds of long double's values (1.86 and 3.9 ULP), the fused pairs bitwise the single
+ * functions.  The kernels give every admitted element the twin's bits, in a mixed block
+ * too: an array of 0/1 labels gives the same bits with a soft label in every block. */
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* |got - ref| in ULP of ref as a double (subnormal ULP below 2^-1022). */
+static double ulps(double got, long double ref)
+{
+    const int ex = ref == 0 ? -1074 : ilogbl(ref) - 52;
+    return (double)(fabsl((long double)got - ref) / ldexpl(1.0L, ex < -1074 ? -1074 : ex));
+}
 
 static double next_logit(uint64_t *state)
 {
@@ -203,6 +227,7 @@ static void test_hard_labels(void)
     static const double zs[] = {0.0, 1.0, -0.0, 0.25};
     uint64_t state = 12345;
     int admitted = 0, mismatches = 0;
+    double worst_g = 0.0, worst_h = 0.0;
     int i, iq, iw, iz;
     for (i = 0; i < 600; ++i) {
         const int ns = (int)(sizeof specials / sizeof specials[0]);
@@ -213,28 +238,40 @@ static void test_hard_labels(void)
                     const double z = zs[iz], q = qs[iq], w = ws[iw];
                     if (wce_is_hard_f64(z, x, q, w)) {
                         double l1, g1, g2, h2;
+                        const double g = wce_gradient_elem_f64_hard(z, x, q, w);
+                        const double h = wce_hessian_elem_f64_hard(z, x, q, w);
+                        /* sigma(x) for z = 0, -q sigma(-x) for z = 1; l sigma(x) sigma(-x) */
+                        const long double sp = 1.0L / (1.0L + expl(-(long double)x));
+                        const long double sm = 1.0L / (1.0L + expl((long double)x));
+                        const long double l = z == 1.0 ? (long double)q : 1.0L;
                         ++admitted;
                         wce_loss_gradient_elem_f64_hard(z, x, q, w, &l1, &g1);
                         wce_gradient_hessian_elem_f64_hard(z, x, q, w, &g2, &h2);
                         mismatches +=
                             !same_bits(wce_loss_elem_f64_hard(z, x, q, w),
                                        wce_loss_elem_f64(z, x, q, w)) +
-                            !same_bits(wce_gradient_elem_f64_hard(z, x, q, w),
-                                       wce_gradient_elem_f64(z, x, q, w)) +
-                            !same_bits(wce_hessian_elem_f64_hard(z, x, q, w),
-                                       wce_hessian_elem_f64(z, x, q, w)) +
                             !same_bits(l1, wce_loss_elem_f64(z, x, q, w)) +
-                            !same_bits(g1, wce_gradient_elem_f64(z, x, q, w)) +
-                            !same_bits(g2, wce_gradient_elem_f64(z, x, q, w)) +
-                            !same_bits(h2, wce_hessian_elem_f64(z, x, q, w));
+                            !same_bits(g1, g) + !same_bits(g2, g) + !same_bits(h2, h);
                         if (mismatches) {
                             CHECK(0, "hard f64 form differs at z=%g x=%a q=%a w=%a", z, x, q, w);
                             return;
+                        }
+                        if (fabs(w) >= 0x1p-900 && q >= 0x1p-900) { /* normal results */
+                            const double eg = ulps(g, (long double)w * (z == 1.0 ? -l * sm : sp));
+                            const double eh = ulps(h, (long double)w * l * sp * sm);
+                            if (eg > worst_g) worst_g = eg;
+                            if (eh > worst_h) worst_h = eh;
                         }
                     }
                 }
     }
     CHECK(admitted > 50000, "only %d elements admitted to the hard-label forms", admitted);
+    if (LDBL_MANT_DIG >= 64) {
+        CHECK(worst_g < 1.86, "hard-label gradient %.3f ULP off", worst_g);
+        CHECK(worst_h < 3.9, "hard-label hessian %.3f ULP off", worst_h);
+    }
+    printf("hard labels: %d elements, gradient within %.3f ULP, hessian within %.3f ULP\n",
+           admitted, worst_g, worst_h);
     CHECK(!wce_is_hard_f64(0.25, 1.0, 1.0, 1.0) && !wce_is_hard_f64(1.0, 512.5, 1.0, 1.0) &&
               !wce_is_hard_f64(0.0, NAN, 1.0, 1.0) && !wce_is_hard_f64(1.0, 1.0, 0.0, 1.0) &&
               !wce_is_hard_f64(1.0, 1.0, 1.0, 0.0) && !wce_is_hard_f64(1.0, 1.0, 0x1p501, 1.0) &&
