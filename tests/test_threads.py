@@ -15,6 +15,15 @@ import wce_c
 from wce_c import _threads
 
 
+@pytest.fixture(autouse=True)
+def responsive_team(monkeypatch):
+    """Each test starts as if no parallel region had been slow (an earlier test's region on
+    a busy CI machine may have been)."""
+    monkeypatch.setattr(_threads, "_team", {"seen": wce_c._kernels.team_timing()[0],
+                                            "until": -math.inf,
+                                            "backoff": _threads.TEAM_BACKOFF})
+
+
 def test_none_uses_openmp_default_capped_by_usable_cpus(monkeypatch):
     monkeypatch.setattr(_threads, "runnable_elsewhere", lambda: 0)  # a quiet machine
     has_omp, _, omp_max = wce_c._kernels.openmp_info()
@@ -99,6 +108,85 @@ def test_the_reading_is_cached_for_load_recheck(load_readings):
     assert _threads.runnable_elsewhere() == 2  # the cached count, no new reading
     clock.t += _threads.LOAD_RECHECK
     assert _threads.runnable_elsewhere() == 0
+
+
+class _Regions:
+    """A stand-in for _kernels.team_timing: the test appends regions (ms, one-thread ms)."""
+
+    def __init__(self):
+        self.regions = []
+
+    def __call__(self):
+        if not self.regions:
+            return 0, 0, 0
+        total, one = self.regions[-1]
+        return len(self.regions), int(total * 1e6), int(one * 1e6)
+
+
+@pytest.fixture
+def timed_regions(monkeypatch, load_readings):
+    """_threads with a clock the test moves, a quiet machine and regions the test times."""
+    clock, _ = load_readings
+    regions = _Regions()
+    monkeypatch.setattr(_threads._kernels, "team_timing", regions)
+    monkeypatch.setattr(_threads, "_team", {"seen": 0, "until": -math.inf,
+                                            "backoff": _threads.TEAM_BACKOFF})
+    return clock, regions
+
+
+@pytest.mark.skipif(_threads.default_threads() < 2, reason="needs a team by default")
+def test_a_team_slower_than_one_thread_gives_way_for_a_while(timed_regions):
+    clock, regions = timed_regions
+    big = 10**7
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((0.3, 0.4))  # a team that gained: nothing changes
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((5.6, 0.4))  # a worker that ran 5 ms late
+    assert _threads.threads_for(None, big) == 1
+    assert _threads.threads_for(3, big) == 3  # an explicit count is what was asked
+    clock.t += _threads.TEAM_BACKOFF * 0.9
+    assert _threads.threads_for(None, big) == 1
+    clock.t += _threads.TEAM_BACKOFF * 0.2
+    assert _threads.threads_for(None, big) > 1  # tried again after the backoff
+    # slow again: twice as long, and so on up to TEAM_BACKOFF_MAX
+    waits = []
+    for _ in range(8):
+        regions.regions.append((5.6, 0.4))
+        start = clock.t
+        while _threads.threads_for(None, big) == 1:
+            clock.t += 0.001
+        waits.append(round(clock.t - start, 2))
+    assert waits[0] == pytest.approx(2 * _threads.TEAM_BACKOFF, abs=0.01)
+    assert waits[1] == pytest.approx(4 * _threads.TEAM_BACKOFF, abs=0.01)
+    assert max(waits) == pytest.approx(_threads.TEAM_BACKOFF_MAX, abs=0.01)
+    # a region that gains resets the backoff
+    regions.regions.append((0.3, 0.4))
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((5.6, 0.4))
+    start = clock.t
+    while _threads.threads_for(None, big) == 1:
+        clock.t += 0.001
+    assert clock.t - start == pytest.approx(_threads.TEAM_BACKOFF, abs=0.01)
+
+
+@pytest.mark.skipif(_threads.default_threads() < 2, reason="needs a team by default")
+def test_a_region_within_the_slack_is_not_slow(timed_regions):
+    _, regions = timed_regions
+    regions.regions.append((0.4 + _threads.TEAM_SLACK * 1e3 * 0.9, 0.4))
+    assert _threads.threads_for(None, 10**7) > 1
+
+
+@pytest.mark.skipif(not wce_c._kernels.openmp_info()[0], reason="needs OpenMP")
+def test_regions_are_timed():
+    x = np.linspace(-20.0, 20.0, 1 << 16)
+    z = (x > 0).astype(np.float64)
+    before = wce_c._kernels.team_timing()[0]
+    wce_c.gradient_hessian(z, x, 2.0, n_threads=2)
+    regions, total, one = wce_c._kernels.team_timing()
+    assert regions == before + 1
+    assert total > 0 and one > 0
+    wce_c.gradient_hessian(z, x, 2.0, n_threads=1)  # no region
+    assert wce_c._kernels.team_timing()[0] == regions
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs /proc/loadavg")

@@ -40,6 +40,30 @@ cdef extern from *:
     int WCE_OPENMP_DATE
     int wce_omp_max_threads() nogil
 
+cdef extern from *:
+    """
+    /* A monotonic clock in nanoseconds, for timing thread teams (team_timing). */
+    #ifdef _WIN32
+    #include <windows.h>
+    static int64_t wce_now_ns(void)
+    {
+        LARGE_INTEGER f, c;
+        QueryPerformanceFrequency(&f);
+        QueryPerformanceCounter(&c);
+        return (int64_t)((double)c.QuadPart * (1e9 / (double)f.QuadPart));
+    }
+    #else
+    #include <time.h>
+    static int64_t wce_now_ns(void)
+    {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (int64_t)t.tv_sec * 1000000000 + (int64_t)t.tv_nsec;
+    }
+    #endif
+    """
+    int64_t wce_now_ns() nogil
+
 
 ctypedef fused real:
     float
@@ -208,21 +232,58 @@ cdef int _signal_pending() except -1 nogil:
         return PyErr_CheckSignals()
 
 
+# The latest timed parallel region: how many have been timed, the region's time from start to
+# end (closing barrier included), and what one thread would have taken, estimated from its
+# fastest chunk times the number of chunks (a chunk that ran beside a team member's spinning
+# or a preemption is slower, so the estimate errs high).  Written by the calling thread
+# after its region; read by _threads through team_timing().  Concurrent calls from several
+# Python threads may overwrite one another's figures, which only costs the rule a sample.
+cdef int64_t _team_regions = 0
+cdef int64_t _team_total_ns = 0
+cdef int64_t _team_one_thread_ns = 0
+
+
+def team_timing():
+    """(regions timed so far, the latest one's time and one-thread estimate, in ns): see
+    _threads.team_responsive."""
+    return _team_regions, _team_total_ns, _team_one_thread_ns
+
+
 cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, const void *z,
                          const void *x, const void *q, int64_t q_len, const void *w,
                          int64_t w_len, void *o1, void *o2) noexcept nogil:
-    """Elements begin..end of one kernel: one range on one thread, or chunks over the team."""
+    """Elements begin..end of one kernel: one range on one thread, or chunks over the team
+    (timed: each chunk notes when it started and ended, and the region's start and end are
+    taken)."""
+    global _team_regions, _team_total_ns, _team_one_thread_ns
     cdef int64_t n = end - begin
     cdef int64_t chunk = _share(n, n_threads)
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start
+    cdef int64_t c, start, t0, t1, fastest
+    cdef int64_t *times
     if n_threads <= 1 or n_chunks <= 1:
         _kernel_range(kernel, begin, end, z, x, q, q_len, w, w_len, o1, o2)
-    else:
-        for c in prange(n_chunks, schedule='dynamic', num_threads=n_threads):
-            start = begin + c * chunk
-            _kernel_range(kernel, start, _block_end(start, chunk, end), z, x, q, q_len, w,
-                          w_len, o1, o2)
+        return
+    times = <int64_t *> malloc(2 * n_chunks * sizeof(int64_t))
+    t0 = wce_now_ns()
+    for c in prange(n_chunks, schedule='dynamic', num_threads=n_threads):
+        if times != NULL:
+            times[2 * c] = wce_now_ns()
+        start = begin + c * chunk
+        _kernel_range(kernel, start, _block_end(start, chunk, end), z, x, q, q_len, w,
+                      w_len, o1, o2)
+        if times != NULL:
+            times[2 * c + 1] = wce_now_ns()
+    if times != NULL:
+        t1 = wce_now_ns()
+        fastest = times[1] - times[0]  # chunk 0 is a whole one (n_chunks >= 2)
+        for c in range(1, n_chunks - 1):  # the last may be short
+            if times[2 * c + 1] - times[2 * c] < fastest:
+                fastest = times[2 * c + 1] - times[2 * c]
+        free(times)
+        _team_total_ns = t1 - t0
+        _team_one_thread_ns = <int64_t> (<double> fastest * n / chunk)
+        _team_regions += 1
 
 
 cdef int _compute_all(int kind, int types, int64_t n, int n_threads, const void *z,

@@ -12,6 +12,13 @@ Rules (DESIGN section 3):
   reads now).
   A team member that the scheduler does not run stalls the whole call at the region's end,
   so on a busy machine the default is one thread, which is never much slower than asked.
+  The load does not show every such stall: on a virtual machine a CPU left idle for some
+  milliseconds can take milliseconds to run a woken thread again, and meanwhile the woken
+  thread may spin beside the calling one.  So every elementwise parallel region is timed
+  (``_kernels.team_timing``), and when it took longer than one thread would have (estimated
+  from its fastest chunk) by more than ``TEAM_SLACK``, the default is one thread for
+  ``TEAM_BACKOFF`` seconds, twice that after each further such region, up to
+  ``TEAM_BACKOFF_MAX``; a region that gained resets it.
 * ``-1``: every usable CPU.
 * a positive integer: that many threads, as asked.
 * ``0``, a negative number other than -1, or anything that is not an integer: an error.
@@ -54,6 +61,31 @@ LOAD_PAIR = 0.25
 # at: when the cached count was taken (-1: take a new one); others: that count; last, last_at:
 # the raw count of the latest reading and when it was taken (-inf: none yet).
 _load = {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": -math.inf}
+
+# How much longer than one thread a parallel region may take before its team counts as slow
+# (seconds): a noise margin, far above what starting and closing a team costs (microseconds).
+TEAM_SLACK = 0.0002
+# One thread by default for this long after a slow region (seconds), doubling while the
+# regions that try two threads again stay slow: a caller that keeps meeting a slow team
+# pays one slow call per TEAM_BACKOFF_MAX seconds at most.
+TEAM_BACKOFF = 0.1
+TEAM_BACKOFF_MAX = 2.0
+# seen: regions timed when last looked at; until: one thread until then; backoff: the next.
+_team = {"seen": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
+
+
+def team_responsive(now: float) -> bool:
+    """Whether the default may take a team now: no slow region (see the rules above) within
+    its backoff.  Looks at the latest timed region once."""
+    regions, total_ns, one_thread_ns = _kernels.team_timing()
+    if regions != _team["seen"]:
+        _team["seen"] = regions
+        if total_ns > one_thread_ns + TEAM_SLACK * 1e9:
+            _team["until"] = now + _team["backoff"]
+            _team["backoff"] = min(2.0 * _team["backoff"], TEAM_BACKOFF_MAX)
+        else:
+            _team["backoff"] = TEAM_BACKOFF
+    return now >= _team["until"]
 
 
 def _before_fork() -> None:
@@ -161,6 +193,8 @@ def threads_for(n_threads, n_elements: int) -> int:
         return 1
     if n_threads is None:
         cpus = usable_cpus()
+        if cpus < 2 or omp_default < 2 or not team_responsive(time.monotonic()):
+            return 1
         threads = min(omp_default, cpus, max(1, cpus - runnable_elsewhere()))
     elif n_threads == -1:
         threads = usable_cpus()
