@@ -111,7 +111,7 @@ def test_the_reading_is_cached_for_load_recheck(load_readings):
 
 
 class _Regions:
-    """A stand-in for _kernels.team_timing: the test appends regions (ms, one-thread ms)."""
+    """A stand-in for _kernels.team_timing: the test appends regions (ms, work ms)."""
 
     def __init__(self):
         self.regions = []
@@ -182,9 +182,9 @@ def test_regions_are_timed():
     z = (x > 0).astype(np.float64)
     before = wce_c._kernels.team_timing()[0]
     wce_c.gradient_hessian(z, x, 2.0, n_threads=2)
-    regions, total, one = wce_c._kernels.team_timing()
+    regions, total, work = wce_c._kernels.team_timing()
     assert regions == before + 1
-    assert total > 0 and one > 0
+    assert total > 0 and work > 0
     wce_c.gradient_hessian(z, x, 2.0, n_threads=1)  # no region
     assert wce_c._kernels.team_timing()[0] == regions
 

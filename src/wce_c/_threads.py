@@ -15,8 +15,9 @@ Rules (DESIGN section 3):
   The load does not show every such stall: on a virtual machine a CPU left idle for some
   milliseconds can take milliseconds to run a woken thread again, and meanwhile the woken
   thread may spin beside the calling one.  So every elementwise parallel region is timed
-  (``_kernels.team_timing``), and when it took longer than one thread would have (estimated
-  from its fastest chunk) by more than ``TEAM_SLACK``, the default is one thread for
+  (``_kernels.team_timing``), and when it took longer than its work (the sum of its chunks'
+  times: one thread doing them all at that pace) by more than ``TEAM_SLACK``, the default
+  is one thread for
   ``TEAM_BACKOFF`` seconds, twice that after each further such region, up to
   ``TEAM_BACKOFF_MAX``; a region that gained resets it.
 * ``-1``: every usable CPU.
@@ -77,10 +78,10 @@ _team = {"seen": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
 def team_responsive(now: float) -> bool:
     """Whether the default may take a team now: no slow region (see the rules above) within
     its backoff.  Looks at the latest timed region once."""
-    regions, total_ns, one_thread_ns = _kernels.team_timing()
+    regions, total_ns, work_ns = _kernels.team_timing()
     if regions != _team["seen"]:
         _team["seen"] = regions
-        if total_ns > one_thread_ns + TEAM_SLACK * 1e9:
+        if total_ns > work_ns + TEAM_SLACK * 1e9:
             _team["until"] = now + _team["backoff"]
             _team["backoff"] = min(2.0 * _team["backoff"], TEAM_BACKOFF_MAX)
         else:
