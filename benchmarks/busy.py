@@ -6,9 +6,11 @@ and gradient + hessian, float32 and float64, 1e3 to 1e7 elements.  Prints per ce
 median of each, the default's median and 95th percentile over the one-thread median and 95th
 percentile; then the first call of fresh processes (default and one thread); and ends exactly
 the processes it started.  ``--hogs 0`` measures a quiet machine
-(then the ratio shows what the second thread buys).
+(then the ratio shows what the second thread buys); ``--pause`` sleeps before every call, as
+a caller does that calls now and then (the CPUs idle in between).
 
     python benchmarks/busy.py [--hogs N] [--sizes 1e3,1e4,...] [--repeats 400] [--fresh 8]
+                              [--pause SECONDS]
 """
 
 import argparse
@@ -30,21 +32,20 @@ def hog_processes(n):
     return procs
 
 
-def paired_timings(func, args, repeats, budget, threads=None, min_seconds=0.0):
+def paired_timings(func, args, repeats, budget, threads=None, min_seconds=0.0, pause=0.0):
     """Timings of the one-thread call and the default call, alternating call by call (so that
     a change of load hits both alike): ``repeats`` pairs, or more until ``min_seconds`` have
-    passed, and at most ``budget`` seconds."""
+    passed, and at most ``budget`` seconds; ``pause`` seconds of sleep before each call."""
     one, default = [], []
     start = time.perf_counter()
     while len(one) < repeats or time.perf_counter() - start < min_seconds:
-        t0 = time.perf_counter()
-        func(*args, n_threads=1)
-        t1 = time.perf_counter()
-        func(*args, n_threads=threads)
-        t2 = time.perf_counter()
-        one.append(t1 - t0)
-        default.append(t2 - t1)
-        if t2 - start > budget:
+        for times, n_threads in ((one, 1), (default, threads)):
+            if pause:
+                time.sleep(pause)
+            t0 = time.perf_counter()
+            func(*args, n_threads=n_threads)
+            times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > budget:
             break
     return np.array(one), np.array(default)
 
@@ -100,6 +101,9 @@ def main(argv=None):
                         help="seconds at least per cell, so that its 95th percentile spans "
                              "many of the scheduler's time slices (a preempted call takes "
                              "one slice, some milliseconds, longer)")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds of sleep before each call, for sporadic calls (the "
+                             "CPUs left idle in between)")
     parser.add_argument("--fresh", type=int, default=8,
                         help="fresh processes per dtype and mode whose first call is timed "
                              "(0: none)")
@@ -107,7 +111,7 @@ def main(argv=None):
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     procs = hog_processes(args.hogs)
     try:
-        print(f"timed call: n_threads={args.threads}; hogs: {args.hogs} "
+        print(f"timed call: n_threads={args.threads}; pause {args.pause} s; hogs: {args.hogs} "
               f"(pids {[p.pid for p in procs]}); load "
               f"{open('/proc/loadavg').read().split()[3] if os.path.exists('/proc/loadavg') else '?'}")
         print(f"{'dtype':8} {'quantity':10} {'n':>9} {'1 thread ms':>12} {'default ms':>11} "
@@ -120,7 +124,7 @@ def main(argv=None):
                 for name, func in (("loss", wce_c.loss), ("grad_hess", wce_c.gradient_hessian)):
                     func(z, x, 3.0)
                     one, default = paired_timings(func, (z, x, 3.0), args.repeats, args.budget,
-                                                  args.threads, args.min_seconds)
+                                                  args.threads, args.min_seconds, args.pause)
                     m1, md = np.median(one), np.median(default)
                     p1, pd = np.percentile(one, 95), np.percentile(default, 95)
                     print(f"{dtype:8} {name:10} {n:9.0e} {m1 * 1e3:12.4f} {md * 1e3:11.4f} "

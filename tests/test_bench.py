@@ -143,3 +143,22 @@ def test_busy_benchmark_times_both_modes_and_ends_its_own_processes():
         alive.append(pid)
         os.kill(pid, signal.SIGKILL)  # do not leave it spinning
     assert not alive
+
+
+def test_busy_benchmark_pauses_before_every_call():
+    """--pause sleeps before each of the timed calls (sporadic calls): 2 dtypes x 2
+    quantities x 3 pairs x 2 calls x 0.02 s of sleep at least, and says so in its header."""
+    import pathlib
+    import re
+    import time
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "busy.py"
+    start = time.monotonic()
+    r = subprocess.run([sys.executable, str(script), "--hogs", "0", "--sizes", "1e3",
+                        "--repeats", "3", "--min-seconds", "0", "--pause", "0.02",
+                        "--fresh", "0"], capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    assert r.returncode == 0, r.stderr
+    assert "pause 0.02 s" in r.stdout
+    assert len(re.findall(r" 3\n", r.stdout)) == 4, r.stdout  # four cells of 3 pairs
+    assert elapsed >= 2 * 2 * 3 * 2 * 0.02
