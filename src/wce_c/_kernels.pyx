@@ -233,19 +233,21 @@ cdef int _signal_pending() except -1 nogil:
 
 
 # The latest timed parallel region: how many have been timed, the region's time from start to
-# end (closing barrier included), and its work, the sum of its chunks' times: what one thread
-# doing every chunk at the pace they ran would have taken.  Written by the calling thread
+# end (closing barrier included), and what one thread would have taken, estimated as its
+# fastest whole chunk's time per element times its elements (the fastest, as a chunk that
+# shared its CPU with a woken team member, or was preempted, ran slow; the estimate is low
+# by the chunks' spread).  Written by the calling thread
 # after its region; read by _threads through team_timing().  Concurrent calls from several
 # Python threads may overwrite one another's figures, which only costs the rule a sample.
 cdef int64_t _team_regions = 0
 cdef int64_t _team_total_ns = 0
-cdef int64_t _team_work_ns = 0
+cdef int64_t _team_one_thread_ns = 0
 
 
 def team_timing():
-    """(regions timed so far, the latest one's time and work, in ns): see
+    """(regions timed so far, the latest one's time and one-thread estimate, in ns): see
     _threads.team_responsive."""
-    return _team_regions, _team_total_ns, _team_work_ns
+    return _team_regions, _team_total_ns, _team_one_thread_ns
 
 
 cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, const void *z,
@@ -254,11 +256,11 @@ cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, 
     """Elements begin..end of one kernel: one range on one thread, or chunks over the team
     (timed: each chunk notes when it started and ended, and the region's start and end are
     taken)."""
-    global _team_regions, _team_total_ns, _team_work_ns
+    global _team_regions, _team_total_ns, _team_one_thread_ns
     cdef int64_t n = end - begin
     cdef int64_t chunk = _share(n, n_threads)
     cdef int64_t n_chunks = (n + chunk - 1) // chunk
-    cdef int64_t c, start, t0, t1, work
+    cdef int64_t c, start, t0, t1, fastest, took
     cdef int64_t *times
     if n_threads <= 1 or n_chunks <= 1:
         _kernel_range(kernel, begin, end, z, x, q, q_len, w, w_len, o1, o2)
@@ -275,12 +277,14 @@ cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, 
             times[2 * c + 1] = wce_now_ns()
     if times != NULL:
         t1 = wce_now_ns()
-        work = 0
-        for c in range(n_chunks):
-            work += times[2 * c + 1] - times[2 * c]
+        fastest = times[1] - times[0]  # chunk 0 is whole (n_chunks >= 2); the last may not be
+        for c in range(1, n_chunks - 1):
+            took = times[2 * c + 1] - times[2 * c]
+            if took < fastest:
+                fastest = took
         free(times)
         _team_total_ns = t1 - t0
-        _team_work_ns = work
+        _team_one_thread_ns = <int64_t> (<double> fastest * n / chunk)
         _team_regions += 1
 
 

@@ -13,11 +13,11 @@ Rules (DESIGN section 3):
   A team member that the scheduler does not run stalls the whole call at the region's end,
   so on a busy machine the default is one thread, which is never much slower than asked.
   The load does not show every such stall: on a virtual machine a CPU left idle for some
-  milliseconds can take milliseconds to run a woken thread again, and meanwhile the woken
-  thread may spin beside the calling one.  So every elementwise parallel region is timed
-  (``_kernels.team_timing``), and when it took longer than its work (the sum of its chunks'
-  times: one thread doing them all at that pace) by more than ``TEAM_SLACK``, the default
-  is one thread for
+  milliseconds can take milliseconds to run a woken thread again, and the woken thread may
+  share the calling one's CPU.  So every elementwise parallel region is timed
+  (``_kernels.team_timing``), and when it took more than ``TEAM_SLOWDOWN`` times what one
+  thread would have (estimated from its fastest chunk) plus ``TEAM_SLACK``, the default is
+  one thread for
   ``TEAM_BACKOFF`` seconds, twice that after each further such region, up to
   ``TEAM_BACKOFF_MAX``; a region that gained resets it.
 * ``-1``: every usable CPU.
@@ -63,8 +63,11 @@ LOAD_PAIR = 0.25
 # the raw count of the latest reading and when it was taken (-inf: none yet).
 _load = {"at": -1.0, "others": 0.0, "last": 0.0, "last_at": -math.inf}
 
-# How much longer than one thread a parallel region may take before its team counts as slow
-# (seconds): a noise margin, far above what starting and closing a team costs (microseconds).
+# How much longer than one thread a parallel region may take before its team counts as slow:
+# TEAM_SLOWDOWN times the one-thread estimate (which is low by the spread of the chunks'
+# times, so a region that merely gained nothing is not counted), plus TEAM_SLACK seconds, far
+# above what starting and closing a team costs (microseconds).
+TEAM_SLOWDOWN = 1.5
 TEAM_SLACK = 0.0002
 # One thread by default for this long after a slow region (seconds), doubling while the
 # regions that try two threads again stay slow: a caller that keeps meeting a slow team
@@ -78,10 +81,10 @@ _team = {"seen": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
 def team_responsive(now: float) -> bool:
     """Whether the default may take a team now: no slow region (see the rules above) within
     its backoff.  Looks at the latest timed region once."""
-    regions, total_ns, work_ns = _kernels.team_timing()
+    regions, total_ns, one_thread_ns = _kernels.team_timing()
     if regions != _team["seen"]:
         _team["seen"] = regions
-        if total_ns > work_ns + TEAM_SLACK * 1e9:
+        if total_ns > TEAM_SLOWDOWN * one_thread_ns + TEAM_SLACK * 1e9:
             _team["until"] = now + _team["backoff"]
             _team["backoff"] = min(2.0 * _team["backoff"], TEAM_BACKOFF_MAX)
         else:
