@@ -20,7 +20,7 @@ def responsive_team(monkeypatch):
     """Each test starts as if no parallel region had been slow (an earlier test's region on
     a busy CI machine may have been)."""
     monkeypatch.setattr(_threads, "_team", {"seen": wce_c._kernels.team_timing()[0],
-                                            "until": -math.inf,
+                                            "strikes": 0, "until": -math.inf,
                                             "backoff": _threads.TEAM_BACKOFF})
 
 
@@ -129,7 +129,7 @@ def timed_regions(monkeypatch, load_readings):
     clock, _ = load_readings
     regions = _Regions()
     monkeypatch.setattr(_threads._kernels, "team_timing", regions)
-    monkeypatch.setattr(_threads, "_team", {"seen": 0, "until": -math.inf,
+    monkeypatch.setattr(_threads, "_team", {"seen": 0, "strikes": 0, "until": -math.inf,
                                             "backoff": _threads.TEAM_BACKOFF})
     return clock, regions
 
@@ -141,7 +141,13 @@ def test_a_team_slower_than_one_thread_gives_way_for_a_while(timed_regions):
     assert _threads.threads_for(None, big) > 1
     regions.regions.append((0.3, 0.4))  # a team that gained: nothing changes
     assert _threads.threads_for(None, big) > 1
-    regions.regions.append((5.6, 0.4))  # a worker that ran 5 ms late
+    regions.regions.append((5.6, 0.4))  # a worker that ran 5 ms late, once: let pass
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((0.3, 0.4))
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((5.6, 0.4))  # twice in a row: one thread for a while
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((5.6, 0.4))
     assert _threads.threads_for(None, big) == 1
     assert _threads.threads_for(3, big) == 3  # an explicit count is what was asked
     clock.t += _threads.TEAM_BACKOFF * 0.9
@@ -159,8 +165,10 @@ def test_a_team_slower_than_one_thread_gives_way_for_a_while(timed_regions):
     assert waits[0] == pytest.approx(2 * _threads.TEAM_BACKOFF, abs=0.01)
     assert waits[1] == pytest.approx(4 * _threads.TEAM_BACKOFF, abs=0.01)
     assert max(waits) == pytest.approx(_threads.TEAM_BACKOFF_MAX, abs=0.01)
-    # a region that gains resets the backoff
+    # a region that gains resets the backoff (and the strikes)
     regions.regions.append((0.3, 0.4))
+    assert _threads.threads_for(None, big) > 1
+    regions.regions.append((5.6, 0.4))
     assert _threads.threads_for(None, big) > 1
     regions.regions.append((5.6, 0.4))
     start = clock.t
@@ -175,6 +183,8 @@ def test_a_region_within_the_margin_is_not_slow(timed_regions):
     margin = 0.4 * _threads.TEAM_SLOWDOWN + _threads.TEAM_SLACK * 1e3
     regions.regions.append((margin * 0.99, 0.4))
     assert _threads.threads_for(None, 10**7) > 1
+    regions.regions.append((margin * 1.01, 0.4))
+    assert _threads.threads_for(None, 10**7) > 1  # one slow region is let pass
     regions.regions.append((margin * 1.01, 0.4))
     assert _threads.threads_for(None, 10**7) == 1
 

@@ -16,10 +16,9 @@ Rules (DESIGN section 3):
   milliseconds can take milliseconds to run a woken thread again, and the woken thread may
   share the calling one's CPU.  So every elementwise parallel region is timed
   (``_kernels.team_timing``), and when it took more than ``TEAM_SLOWDOWN`` times what one
-  thread would have (estimated from its fastest chunk) plus ``TEAM_SLACK``, the default is
-  one thread for
-  ``TEAM_BACKOFF`` seconds, twice that after each further such region, up to
-  ``TEAM_BACKOFF_MAX``; a region that gained resets it.
+  thread would have (estimated from its fastest chunk) plus ``TEAM_SLACK``, twice in a row,
+  the default is one thread for ``TEAM_BACKOFF`` seconds; after that, each region that is
+  slow again doubles the time, up to ``TEAM_BACKOFF_MAX``, and one that is not resets it.
 * ``-1``: every usable CPU.
 * a positive integer: that many threads, as asked.
 * ``0``, a negative number other than -1, or anything that is not an integer: an error.
@@ -74,20 +73,26 @@ TEAM_SLACK = 0.0002
 # pays one slow call per TEAM_BACKOFF_MAX seconds at most.
 TEAM_BACKOFF = 0.1
 TEAM_BACKOFF_MAX = 2.0
-# seen: regions timed when last looked at; until: one thread until then; backoff: the next.
-_team = {"seen": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
+# seen: regions timed when last looked at; strikes: slow ones in a row; until: one thread
+# until then; backoff: the next such time.
+_team = {"seen": 0, "strikes": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
 
 
 def team_responsive(now: float) -> bool:
-    """Whether the default may take a team now: no slow region (see the rules above) within
-    its backoff.  Looks at the latest timed region once."""
+    """Whether the default may take a team now: not within a backoff (see the rules above).
+    Looks at the latest timed region once.  A single slow region among good ones (a vCPU
+    the host paused for a moment) is let pass; two in a row, or one right after a backoff,
+    start one."""
     regions, total_ns, one_thread_ns = _kernels.team_timing()
     if regions != _team["seen"]:
         _team["seen"] = regions
         if total_ns > TEAM_SLOWDOWN * one_thread_ns + TEAM_SLACK * 1e9:
-            _team["until"] = now + _team["backoff"]
-            _team["backoff"] = min(2.0 * _team["backoff"], TEAM_BACKOFF_MAX)
+            _team["strikes"] += 1
+            if _team["strikes"] >= 2 or _team["backoff"] > TEAM_BACKOFF:
+                _team["until"] = now + _team["backoff"]
+                _team["backoff"] = min(2.0 * _team["backoff"], TEAM_BACKOFF_MAX)
         else:
+            _team["strikes"] = 0
             _team["backoff"] = TEAM_BACKOFF
     return now >= _team["until"]
 
