@@ -19,7 +19,7 @@ from wce_c import _threads
 def responsive_team(monkeypatch):
     """Each test starts as if no parallel region had been slow (an earlier test's region on
     a busy CI machine may have been)."""
-    monkeypatch.setattr(_threads, "_team", {"seen": wce_c._kernels.team_timing()[0],
+    monkeypatch.setattr(_threads, "_team", {"seen": wce_c._kernels.team_timing(),
                                             "strikes": 0, "until": -math.inf,
                                             "backoff": _threads.TEAM_BACKOFF})
 
@@ -117,10 +117,8 @@ class _Regions:
         self.regions = []
 
     def __call__(self):
-        if not self.regions:
-            return 0, 0, 0
-        total, one = self.regions[-1]
-        return len(self.regions), int(total * 1e6), int(one * 1e6)
+        return (len(self.regions), int(sum(r[0] for r in self.regions) * 1e6),
+                int(sum(r[1] for r in self.regions) * 1e6))
 
 
 @pytest.fixture
@@ -129,8 +127,8 @@ def timed_regions(monkeypatch, load_readings):
     clock, _ = load_readings
     regions = _Regions()
     monkeypatch.setattr(_threads._kernels, "team_timing", regions)
-    monkeypatch.setattr(_threads, "_team", {"seen": 0, "strikes": 0, "until": -math.inf,
-                                            "backoff": _threads.TEAM_BACKOFF})
+    monkeypatch.setattr(_threads, "_team", {"seen": (0, 0, 0), "strikes": 0,
+                                            "until": -math.inf, "backoff": _threads.TEAM_BACKOFF})
     return clock, regions
 
 
@@ -178,6 +176,16 @@ def test_a_team_slower_than_one_thread_gives_way_for_a_while(timed_regions):
 
 
 @pytest.mark.skipif(_threads.default_threads() < 2, reason="needs a team by default")
+def test_the_regions_of_one_call_count_together(timed_regions):
+    _, regions = timed_regions
+    call = [(6.0, 1.0), (0.5, 1.0), (0.3, 0.5)]  # a slow first stretch, two quick later ones
+    regions.regions += call
+    assert _threads.threads_for(None, 10**7) > 1  # one slow call: let pass
+    regions.regions += call
+    assert _threads.threads_for(None, 10**7) == 1  # the last region alone would look quick
+
+
+@pytest.mark.skipif(_threads.default_threads() < 2, reason="needs a team by default")
 def test_a_region_within_the_margin_is_not_slow(timed_regions):
     _, regions = timed_regions
     margin = 0.4 * _threads.TEAM_SLOWDOWN + _threads.TEAM_SLACK * 1e3
@@ -194,10 +202,11 @@ def test_regions_are_timed():
     x = np.linspace(-20.0, 20.0, 1 << 16)
     z = (x > 0).astype(np.float64)
     before = wce_c._kernels.team_timing()[0]
+    sums = wce_c._kernels.team_timing()
     wce_c.gradient_hessian(z, x, 2.0, n_threads=2)
     regions, total, one = wce_c._kernels.team_timing()
     assert regions == before + 1
-    assert total > 0 and one > 0
+    assert total > sums[1] and one > sums[2]
     wce_c.gradient_hessian(z, x, 2.0, n_threads=1)  # no region
     assert wce_c._kernels.team_timing()[0] == regions
 

@@ -232,20 +232,22 @@ cdef int _signal_pending() except -1 nogil:
         return PyErr_CheckSignals()
 
 
-# The latest timed parallel region: how many have been timed, the region's time from start to
-# end (closing barrier included), and what one thread would have taken, estimated as its
-# fastest whole chunk's time per element times its elements (the fastest, as a chunk that
-# shared its CPU with a woken team member, or was preempted, ran slow; the estimate is low
-# by the chunks' spread).  Written by the calling thread
-# after its region; read by _threads through team_timing().  Concurrent calls from several
-# Python threads may overwrite one another's figures, which only costs the rule a sample.
+# The timed parallel regions so far: how many, the sum of their times from start to end
+# (closing barriers included), and the sum of what one thread would have taken, each region's
+# estimated as its fastest whole chunk's time per element times its elements (the fastest,
+# as a chunk that shared its CPU with a woken team member, or was preempted, ran slow; the
+# estimate is low by the chunks' spread).  Sums, so that a call of several stretches counts
+# whole, its first region (the one that wakes the team) included.  Added to by the calling
+# thread after each region; read by _threads through team_timing(), which takes differences.
+# Concurrent calls from several Python threads may lose one another's additions, which only
+# costs the rule a sample.
 cdef int64_t _team_regions = 0
 cdef int64_t _team_total_ns = 0
 cdef int64_t _team_one_thread_ns = 0
 
 
 def team_timing():
-    """(regions timed so far, the latest one's time and one-thread estimate, in ns): see
+    """(regions timed so far, the sums of their times and one-thread estimates, in ns): see
     _threads.team_responsive."""
     return _team_regions, _team_total_ns, _team_one_thread_ns
 
@@ -283,8 +285,8 @@ cdef void _compute_range(int kernel, int64_t begin, int64_t end, int n_threads, 
             if took < fastest:
                 fastest = took
         free(times)
-        _team_total_ns = t1 - t0
-        _team_one_thread_ns = <int64_t> (<double> fastest * n / chunk)
+        _team_total_ns += t1 - t0
+        _team_one_thread_ns += <int64_t> (<double> fastest * n / chunk)
         _team_regions += 1
 
 

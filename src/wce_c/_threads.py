@@ -73,19 +73,20 @@ TEAM_SLACK = 0.0002
 # pays one slow call per TEAM_BACKOFF_MAX seconds at most.
 TEAM_BACKOFF = 0.1
 TEAM_BACKOFF_MAX = 2.0
-# seen: regions timed when last looked at; strikes: slow ones in a row; until: one thread
+# seen: team_timing() when last looked at; strikes: slow looks in a row; until: one thread
 # until then; backoff: the next such time.
-_team = {"seen": 0, "strikes": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
+_team = {"seen": (0, 0, 0), "strikes": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
 
 
 def team_responsive(now: float) -> bool:
     """Whether the default may take a team now: not within a backoff (see the rules above).
-    Looks at the latest timed region once.  A single slow region among good ones (a vCPU
-    the host paused for a moment) is let pass; two in a row, or one right after a backoff,
-    start one."""
-    regions, total_ns, one_thread_ns = _kernels.team_timing()
-    if regions != _team["seen"]:
-        _team["seen"] = regions
+    Looks at the regions timed since the last look, together (a call of several stretches
+    is several regions).  A single slow look among good ones (a vCPU the host paused for a
+    moment) is let pass; two in a row, or one right after a backoff, start one."""
+    timing = _kernels.team_timing()
+    regions, total_ns, one_thread_ns = (a - b for a, b in zip(timing, _team["seen"]))
+    if regions:
+        _team["seen"] = timing
         if total_ns > TEAM_SLOWDOWN * one_thread_ns + TEAM_SLACK * 1e9:
             _team["strikes"] += 1
             if _team["strikes"] >= 2 or _team["backoff"] > TEAM_BACKOFF:
