@@ -84,10 +84,10 @@ def team_responsive(now: float) -> bool:
     is several regions).  A single slow look among good ones (a vCPU the host paused for a
     moment) is let pass; two in a row, or one right after a backoff, start one."""
     timing = _kernels.team_timing()
-    regions, total_ns, one_thread_ns = (a - b for a, b in zip(timing, _team["seen"]))
-    if regions:
+    seen = _team["seen"]
+    if timing[0] != seen[0]:
         _team["seen"] = timing
-        if total_ns > TEAM_SLOWDOWN * one_thread_ns + TEAM_SLACK * 1e9:
+        if timing[1] - seen[1] > TEAM_SLOWDOWN * (timing[2] - seen[2]) + TEAM_SLACK * 1e9:
             _team["strikes"] += 1
             if _team["strikes"] >= 2 or _team["backoff"] > TEAM_BACKOFF:
                 _team["until"] = now + _team["backoff"]
