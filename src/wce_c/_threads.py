@@ -39,6 +39,7 @@ import math
 import numbers
 import os
 import time
+from typing import Any, Dict
 
 from . import _kernels
 
@@ -75,7 +76,8 @@ TEAM_BACKOFF = 0.1
 TEAM_BACKOFF_MAX = 2.0
 # seen: team_timing() when last looked at; strikes: slow looks in a row; until: one thread
 # until then; backoff: the next such time.
-_team = {"seen": (0, 0, 0), "strikes": 0, "until": -math.inf, "backoff": TEAM_BACKOFF}
+_team: Dict[str, Any] = {"seen": (0, 0, 0), "strikes": 0, "until": -math.inf,
+                         "backoff": TEAM_BACKOFF}
 
 
 def team_responsive(now: float) -> bool:
