@@ -54,6 +54,17 @@ def test_the_pool_stays_bounded():
     assert count <= 16 and total <= _kernels.POOL_BYTES
 
 
+def test_mid_sized_pairs_are_pooled():
+    # Two 240 kB float64 outputs: sizes at which glibc's malloc maps or trims and maps again
+    # at every call (its dynamic thresholds), so that each call page-faults them in.
+    n = 30_000
+    g, h = wce_c.gradient_hessian(np.zeros(n), np.zeros(n))
+    for r in (g, h):
+        assert type(r.base).__name__ == "_PooledMemory" and not r.flags.owndata
+    small = wce_c.loss(np.zeros(8191, np.float32), np.zeros(8191, np.float32))
+    assert small.flags.owndata  # 32 kB
+
+
 def test_small_results_are_plain_numpy_arrays():
     r = wce_c.loss(np.zeros(100), np.zeros(100))
     assert r.flags.owndata

@@ -502,8 +502,14 @@ cdef extern from *:
     void *wce_map(size_t nbytes) nogil
     void wce_unmap(void *p, size_t nbytes) nogil
 
-# Results smaller than this come from NumPy's allocator, whose own cache serves them well.
-POOL_MIN_BYTES = 1 << 18
+# Results smaller than this come from NumPy's allocator.  glibc's malloc maps a block of its
+# mmap threshold (128 kB, raised to the size of any mapped block freed since) or more afresh,
+# and gives back the top of its heap once the free space there exceeds its trim threshold
+# (128 kB, raised to twice the mmap threshold): so two outputs of 224 to 256 kB (a float64
+# gradient + hessian on 28,000 to 32,767 elements) were mapped, or trimmed and faulted in,
+# again at every call.  Below 64 kB a call's results (two at most) can neither be mapped nor
+# fill the trim threshold by themselves.
+POOL_MIN_BYTES = 1 << 16
 # The most memory the pool keeps for reuse, and the most buffers.
 POOL_BYTES = 256 << 20
 cdef enum:
