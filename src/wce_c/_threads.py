@@ -39,7 +39,7 @@ import math
 import numbers
 import os
 import time
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from . import _kernels
 
@@ -116,12 +116,24 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask where the OS has one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+# at: when the affinity mask was last read (-inf: never); count: its CPUs.
+_cpus: Dict[str, float] = {"at": -math.inf, "count": 1}
+
+
+def usable_cpus(now: Optional[float] = None) -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one).  Read again at
+    most every LOAD_RECHECK seconds (``now``: time.monotonic(), taken if not given): the
+    system call and the set it builds cost about as much as the rest of the thread
+    decision, and a mask changes far less often than a call comes."""
+    if now is None:
+        now = time.monotonic()
+    if now - _cpus["at"] >= LOAD_RECHECK:
+        try:
+            count = max(1, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):
+            count = max(1, os.cpu_count() or 1)
+        _cpus.update(at=now, count=count)
+    return int(_cpus["count"])
 
 
 def _own_runnable_threads() -> int:
@@ -204,8 +216,9 @@ def threads_for(n_threads, n_elements: int) -> int:
     if not has_openmp or _state["forked_after_parallel"]:
         return 1
     if n_threads is None:
-        cpus = usable_cpus()
-        if cpus < 2 or omp_default < 2 or not team_responsive(time.monotonic()):
+        now = time.monotonic()
+        cpus = usable_cpus(now)
+        if cpus < 2 or omp_default < 2 or not team_responsive(now):
             return 1
         threads = min(omp_default, cpus, max(1, cpus - runnable_elsewhere()))
     elif n_threads == -1:
