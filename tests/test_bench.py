@@ -162,3 +162,33 @@ def test_busy_benchmark_pauses_before_every_call():
     assert "pause 0.02 s" in r.stdout
     assert len(re.findall(r" 3\n", r.stdout)) == 4, r.stdout  # four cells of 3 pairs
     assert elapsed >= 2 * 2 * 3 * 2 * 0.02
+
+
+def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
+    """benchmarks/float_lanes.c (the float-lane gradient + hessian study) compiles as its
+    opening note says and reports both forms within the contract's 1 ULP."""
+    import pathlib
+    import re
+    import shutil
+
+    import pytest
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    source, include = root / "benchmarks" / "float_lanes.c", root / "include"
+    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if cc is None or not source.exists() or not include.is_dir():
+        pytest.skip("no C compiler, or not a source tree")
+    exe = tmp_path / "float_lanes"
+    build = subprocess.run([cc, "-O2", "-std=c11", "-fno-trapping-math", "-ffp-contract=off",
+                            f"-I{include}", str(source), "-o", str(exe), "-lm"],
+                           capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stderr
+    r = subprocess.run([str(exe), "3000", "3"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split("  ")[0] for line in lines] == ["shipped (double lanes)", "float lanes"]
+    for line in lines:
+        errors = [float(v) for v in re.findall(r"(\d+\.\d+) ULP", line)]
+        assert len(errors) == 2 and all(0.0 <= e <= 1.0 for e in errors), line
+    bad = subprocess.run([str(exe), "0"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "usage" in bad.stderr
