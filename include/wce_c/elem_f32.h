@@ -42,49 +42,59 @@ WCE_ELEM double wce_sigmoid_product_f32(double l, wce_parts p)
     return WCE_MADD(-ls, p.sg_small, ls);
 }
 
-WCE_ELEM double wce_loss_elem_f32(double z, double x, double q, double w)
+WCE_ELEM double wce_loss_elem_f32_e(double z, double x, double q, double w, double e,
+                                    double e_lo)
 {
-    return wce_softplus_pair_plain(w * (1.0 - z), w * (q * z), wce_parts_f32(x));
+    return wce_softplus_pair_plain(w * (1.0 - z), w * (q * z), wce_parts_f32_e(x, e, e_lo));
 }
+WCE_ELEM_STAGES1(wce_loss_elem_f32, f32)
 
-WCE_ELEM double wce_gradient_elem_f32(double z, double x, double q, double w)
+WCE_ELEM double wce_gradient_elem_f32_e(double z, double x, double q, double w, double e,
+                                        double e_lo)
 {
-    return wce_sigmoid_pair_f32(w * (1.0 - z), w * (q * z), wce_parts_f32(x));
+    return wce_sigmoid_pair_f32(w * (1.0 - z), w * (q * z), wce_parts_f32_e(x, e, e_lo));
 }
+WCE_ELEM_STAGES1(wce_gradient_elem_f32, f32)
 
-WCE_ELEM double wce_hessian_elem_f32(double z, double x, double q, double w)
+WCE_ELEM double wce_hessian_elem_f32_e(double z, double x, double q, double w, double e,
+                                       double e_lo)
 {
-    return wce_sigmoid_product_f32(w * (1.0 - z) + w * (q * z), wce_parts_f32(x));
+    return wce_sigmoid_product_f32(w * (1.0 - z) + w * (q * z), wce_parts_f32_e(x, e, e_lo));
 }
+WCE_ELEM_STAGES1(wce_hessian_elem_f32, f32)
 
 /* dL/dz = w [q softplus(-x) - softplus(x)]: the loss's pair with a = -w, b = w q.  Written
  * as a difference of two non-negative terms, not as -x + (q - 1) softplus(-x), which cancels
  * for small q and large -x.  Independent of z, but a NaN label still gives NaN. */
-WCE_ELEM double wce_label_gradient_elem_f32(double z, double x, double q, double w)
+WCE_ELEM double wce_label_gradient_elem_f32_e(double z, double x, double q, double w, double e,
+                                              double e_lo)
 {
-    const double r = wce_softplus_pair_plain(-w, w * q, wce_parts_f32(x));
+    const double r = wce_softplus_pair_plain(-w, w * q, wce_parts_f32_e(x, e, e_lo));
     return (z != z) ? z : r;
 }
+WCE_ELEM_STAGES1(wce_label_gradient_elem_f32, f32)
 
-WCE_ELEM void wce_loss_gradient_elem_f32(double z, double x, double q, double w,
-                                                double *loss, double *grad)
+WCE_ELEM void wce_loss_gradient_elem_f32_e(double z, double x, double q, double w, double e,
+                                           double e_lo, double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_f32(x);
+    const wce_parts p = wce_parts_f32_e(x, e, e_lo);
     const double a = w * (1.0 - z), b = w * (q * z);
     /* The gradient first: in this order the compiler keeps the vector loop's pieces in
      * registers, in the other it spills them. */
     *grad = wce_sigmoid_pair_f32(a, b, p);
     *loss = wce_softplus_pair_plain(a, b, p);
 }
+WCE_ELEM_STAGES2(wce_loss_gradient_elem_f32, f32)
 
-WCE_ELEM void wce_gradient_hessian_elem_f32(double z, double x, double q, double w,
-                                                   double *grad, double *hess)
+WCE_ELEM void wce_gradient_hessian_elem_f32_e(double z, double x, double q, double w, double e,
+                                              double e_lo, double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_f32(x);
+    const wce_parts p = wce_parts_f32_e(x, e, e_lo);
     const double a = w * (1.0 - z), b = w * (q * z);
     *grad = wce_sigmoid_pair_f32(a, b, p);
     *hess = wce_sigmoid_product_f32(a + b, p);
 }
+WCE_ELEM_STAGES2(wce_gradient_hessian_elem_f32, f32)
 
 /* float64 inputs, float32 results (gradient and hessian): the float32 combinations (see
  * wce_sigmoid_pair_f32) with the far-tail scale applied to l s, and the sample weight
@@ -96,15 +106,17 @@ WCE_ELEM void wce_gradient_hessian_elem_f32(double z, double x, double q, double
  * a soft label's gradient) before the rounding to float, so the float32 result is the exact
  * value correctly rounded except within that distance of a tie: the value a float64
  * evaluation rounded to float32 gives, in all but about one element in 10^7. */
-WCE_ELEM void wce_gradient_hessian_elem_f64_to_f32(double z, double x, double q, double w,
-                                             double *grad, double *hess)
+WCE_ELEM void wce_gradient_hessian_elem_f64_to_f32_e(double z, double x, double q, double w,
+                                                     double e, double e_lo, double *grad,
+                                                     double *hess)
 {
-    const wce_parts p = wce_parts_f64_to_f32(x);
+    const wce_parts p = wce_parts_f64_to_f32_e(x, e, e_lo);
     const double a = 1.0 - z, b = q * z;
     const double ls = ((a + b) * p.sg_small) * p.scale;
     *grad = w * (p.pos ? a - ls : ls - b);
     *hess = w * WCE_MADD(-ls, p.sg_small, ls);
 }
+WCE_ELEM_STAGES2(wce_gradient_hessian_elem_f64_to_f32, f64_to_f32)
 
 WCE_END_DECLS
 

@@ -96,9 +96,10 @@ WCE_ELEM wce_dd wce_softplus_pair_dd(wce_dd a, wce_dd b, wce_parts p, double *sc
                       wce_dd_scale(t_m, big_present ? p.scale : 1.0));
 }
 
-WCE_ELEM double wce_loss_elem_f64(double z, double x, double q, double w)
+WCE_ELEM double wce_loss_elem_f64_e(double z, double x, double q, double w, double e,
+                                    double e_lo)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p);
     const wce_dd a = c.a, b = c.b;
     double scale;
@@ -106,6 +107,7 @@ WCE_ELEM double wce_loss_elem_f64(double z, double x, double q, double w)
     const double plain = wce_softplus_pair_plain(w * a.hi, w * b.hi, p);
     return wce_finish(s, w, scale, plain, c.in_range);
 }
+WCE_ELEM_STAGES1(wce_loss_elem_f64, f64)
 
 /* a sigma(x) - b sigma(-x) in pairs.  With e = e^-|x| (times the far-tail factor), both
  * sides are one quotient by 1 + e:
@@ -125,9 +127,10 @@ WCE_ELEM wce_dd wce_sigmoid_pair_dd(wce_dd a, wce_dd b, wce_parts p, double *sca
                          p);
 }
 
-WCE_ELEM double wce_gradient_elem_f64(double z, double x, double q, double w)
+WCE_ELEM double wce_gradient_elem_f64_e(double z, double x, double q, double w, double e,
+                                        double e_lo)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p);
     const wce_dd a = c.a, b = c.b;
     double scale;
@@ -135,6 +138,7 @@ WCE_ELEM double wce_gradient_elem_f64(double z, double x, double q, double w)
     return wce_finish(s, w, scale, wce_sigmoid_pair_plain(w * a.hi, w * b.hi, p),
                       c.in_range);
 }
+WCE_ELEM_STAGES1(wce_gradient_elem_f64, f64)
 
 /* l sigma(x) sigma(-x) = l e / (1 + e)^2 in pairs: l e, then its quotient by (1 + e)^2. */
 WCE_ELEM wce_dd wce_sigmoid_product_dd(wce_dd a, wce_dd b, wce_parts p)
@@ -142,19 +146,22 @@ WCE_ELEM wce_dd wce_sigmoid_product_dd(wce_dd a, wce_dd b, wce_parts p)
     return wce_dd_over_d2(wce_dd_mul(wce_dd_add(a, b), wce_dd_of(p.e)), p);
 }
 
-WCE_ELEM double wce_hessian_elem_f64(double z, double x, double q, double w)
+WCE_ELEM double wce_hessian_elem_f64_e(double z, double x, double q, double w, double e,
+                                       double e_lo)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p);
     const wce_dd a = c.a, b = c.b;
     const wce_dd s = wce_sigmoid_product_dd(a, b, p);
     return wce_finish(s, w, p.scale, wce_sigmoid_product_plain(w * (a.hi + b.hi), p),
                       c.in_range);
 }
+WCE_ELEM_STAGES1(wce_hessian_elem_f64, f64)
 
-WCE_ELEM double wce_label_gradient_elem_f64(double z, double x, double q, double w)
+WCE_ELEM double wce_label_gradient_elem_f64_e(double z, double x, double q, double w, double e,
+                                              double e_lo)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p); /* for its range decision only */
     double scale;
     const wce_dd s = wce_softplus_pair_dd(wce_dd_of(-1.0), wce_dd_of(q), p, &scale);
@@ -162,12 +169,13 @@ WCE_ELEM double wce_label_gradient_elem_f64(double z, double x, double q, double
                       c.in_range);
     return (z != z) ? z : r;
 }
+WCE_ELEM_STAGES1(wce_label_gradient_elem_f64, f64)
 
 /* Fused pairs: one exp and one log1p serve both quantities. */
-WCE_ELEM void wce_loss_gradient_elem_f64(double z, double x, double q, double w,
-                                          double *loss, double *grad)
+WCE_ELEM void wce_loss_gradient_elem_f64_e(double z, double x, double q, double w, double e,
+                                           double e_lo, double *loss, double *grad)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p);
     const wce_dd a = c.a, b = c.b;
     double sl, sg;
@@ -178,11 +186,12 @@ WCE_ELEM void wce_loss_gradient_elem_f64(double z, double x, double q, double w,
     *grad = wce_finish(g, w, sg, wce_sigmoid_pair_plain(w * a.hi, w * b.hi, p),
                       c.in_range);
 }
+WCE_ELEM_STAGES2(wce_loss_gradient_elem_f64, f64)
 
-WCE_ELEM void wce_gradient_hessian_elem_f64(double z, double x, double q, double w,
-                                             double *grad, double *hess)
+WCE_ELEM void wce_gradient_hessian_elem_f64_e(double z, double x, double q, double w, double e,
+                                              double e_lo, double *grad, double *hess)
 {
-    const wce_parts p = wce_parts_f64(x);
+    const wce_parts p = wce_parts_f64_e(x, e, e_lo);
     const wce_coefs c = wce_coefs_of(z, q, w, p);
     const wce_dd a = c.a, b = c.b;
     double sg;
@@ -193,6 +202,7 @@ WCE_ELEM void wce_gradient_hessian_elem_f64(double z, double x, double q, double
     *hess = wce_finish(h, w, p.scale, wce_sigmoid_product_plain(w * (a.hi + b.hi), p),
                       c.in_range);
 }
+WCE_ELEM_STAGES2(wce_gradient_hessian_elem_f64, f64)
 
 /* ---------------------------------------------------------------------------------------
  * Hard labels.  For z in {0, 1} the pairs above are exact single numbers: a = 1 - z and
@@ -304,39 +314,49 @@ WCE_ELEM double wce_hessian_hard(double z, double q, double w, wce_sigmoids s)
     return wce_finish_hard(wce_two_product(wce_hard_l(z, q), s.big * s.small), w);
 }
 
-WCE_ELEM double wce_loss_elem_f64_hard(double z, double x, double q, double w)
+WCE_ELEM double wce_loss_elem_f64_hard_e(double z, double x, double q, double w, double e,
+                                         double e_lo)
 {
-    const wce_parts p = wce_parts_f64_near(x);
+    const wce_parts p = wce_parts_f64_near_e(x, e, e_lo);
     return wce_finish_hard(wce_softplus_pair_dd_hard(z, wce_hard_l(z, q), p), w);
 }
+WCE_ELEM_STAGES1(wce_loss_elem_f64_hard, f64_near)
 
-WCE_ELEM double wce_gradient_elem_f64_hard(double z, double x, double q, double w)
+WCE_ELEM double wce_gradient_elem_f64_hard_e(double z, double x, double q, double w, double e,
+                                             double e_lo)
 {
-    const wce_parts p = wce_parts_f64_near(x);
+    const wce_parts p = wce_parts_f64_near_e(x, e, e_lo);
     return wce_gradient_hard(z, q, w, p, wce_sigmoids_hard(p));
 }
+WCE_ELEM_STAGES1(wce_gradient_elem_f64_hard, f64_near)
 
-WCE_ELEM double wce_hessian_elem_f64_hard(double z, double x, double q, double w)
+WCE_ELEM double wce_hessian_elem_f64_hard_e(double z, double x, double q, double w, double e,
+                                            double e_lo)
 {
-    return wce_hessian_hard(z, q, w, wce_sigmoids_hard(wce_parts_f64_near(x)));
+    return wce_hessian_hard(z, q, w, wce_sigmoids_hard(wce_parts_f64_near_e(x, e, e_lo)));
 }
+WCE_ELEM_STAGES1(wce_hessian_elem_f64_hard, f64_near)
 
-WCE_ELEM void wce_loss_gradient_elem_f64_hard(double z, double x, double q, double w,
-                                              double *loss, double *grad)
+WCE_ELEM void wce_loss_gradient_elem_f64_hard_e(double z, double x, double q, double w,
+                                                double e, double e_lo, double *loss,
+                                                double *grad)
 {
-    const wce_parts p = wce_parts_f64_near(x);
+    const wce_parts p = wce_parts_f64_near_e(x, e, e_lo);
     *loss = wce_finish_hard(wce_softplus_pair_dd_hard(z, wce_hard_l(z, q), p), w);
     *grad = wce_gradient_hard(z, q, w, p, wce_sigmoids_hard(p));
 }
+WCE_ELEM_STAGES2(wce_loss_gradient_elem_f64_hard, f64_near)
 
-WCE_ELEM void wce_gradient_hessian_elem_f64_hard(double z, double x, double q, double w,
-                                                 double *grad, double *hess)
+WCE_ELEM void wce_gradient_hessian_elem_f64_hard_e(double z, double x, double q, double w,
+                                                   double e, double e_lo, double *grad,
+                                                   double *hess)
 {
-    const wce_parts p = wce_parts_f64_near(x);
+    const wce_parts p = wce_parts_f64_near_e(x, e, e_lo);
     const wce_sigmoids s = wce_sigmoids_hard(p);
     *grad = wce_gradient_hard(z, q, w, p, s);
     *hess = wce_hessian_hard(z, q, w, s);
 }
+WCE_ELEM_STAGES2(wce_gradient_hessian_elem_f64_hard, f64_near)
 
 WCE_END_DECLS
 

@@ -1,6 +1,7 @@
 /*
  * wce_c/kernels.h -- the array kernels: index ranges of flat arrays, periodic
- * pos_weight and sample weight, one list of every kernel.
+ * pos_weight and sample weight, each element's two stages run apart, one list of every
+ * kernel.
  */
 #ifndef WCE_C_KERNELS_H
 #define WCE_C_KERNELS_H
@@ -34,15 +35,31 @@ WCE_BEGIN_DECLS
         }                                                                                    \
     } while (0)
 
+/* The loops run an element function's two stages (parts.h) apart, run by run of WCE_STAGE
+ * elements: ELEM_exp's exponentials into e_ and lo_, then ELEM_e's rest from them.  Each
+ * element's operations are the same as in one pass, so are its bits. */
+#define WCE_STAGE 256
+
 #define WCE_LOOP1(ELEM, TO, QI, WI)                                                          \
-    for (i = 0; i < n; ++i) out[i] = (TO)ELEM((double)z[i], (double)x[i], QI, WI)
+    for (i0_ = 0; i0_ < n; i0_ += WCE_STAGE) {                                               \
+        const int64_t end_ = (n - i0_ < WCE_STAGE) ? n : i0_ + WCE_STAGE;                    \
+        for (i = i0_; i < end_; ++i) e_[i - i0_] = ELEM##_exp((double)x[i], &lo_[i - i0_]);  \
+        for (i = i0_; i < end_; ++i)                                                         \
+            out[i] = (TO)ELEM##_e((double)z[i], (double)x[i], QI, WI, e_[i - i0_],           \
+                                  lo_[i - i0_]);                                             \
+    }
 
 #define WCE_LOOP2(ELEM, TO, QI, WI)                                                          \
-    for (i = 0; i < n; ++i) {                                                                \
-        double r1_, r2_;                                                                     \
-        ELEM((double)z[i], (double)x[i], QI, WI, &r1_, &r2_);                                \
-        out1[i] = (TO)r1_;                                                                   \
-        out2[i] = (TO)r2_;                                                                   \
+    for (i0_ = 0; i0_ < n; i0_ += WCE_STAGE) {                                               \
+        const int64_t end_ = (n - i0_ < WCE_STAGE) ? n : i0_ + WCE_STAGE;                    \
+        for (i = i0_; i < end_; ++i) e_[i - i0_] = ELEM##_exp((double)x[i], &lo_[i - i0_]);  \
+        for (i = i0_; i < end_; ++i) {                                                       \
+            double r1_, r2_;                                                                 \
+            ELEM##_e((double)z[i], (double)x[i], QI, WI, e_[i - i0_], lo_[i - i0_], &r1_,    \
+                     &r2_);                                                                  \
+            out1[i] = (TO)r1_;                                                               \
+            out2[i] = (TO)r2_;                                                               \
+        }                                                                                    \
     }
 
 /* Where the stretch that starts at index i ends, and where q and w stand in it. */
@@ -72,7 +89,8 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
                          const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
                          int w_inc, TO *WCE_RESTRICT out)                                    \
     {                                                                                        \
-        int64_t i;                                                                           \
+        int64_t i, i0_;                                                                      \
+        double e_[WCE_STAGE], lo_[WCE_STAGE];                                                \
         WCE_STRETCH_VARIANTS(WCE_LOOP1, ELEM, TO);                                           \
     }
 
@@ -81,7 +99,8 @@ WCE_INLINE wce_stretch wce_next_stretch(int64_t i, int64_t stop, int64_t q_len, 
                          const TI *WCE_RESTRICT q, int q_inc, const TI *WCE_RESTRICT w,      \
                          int w_inc, TO *WCE_RESTRICT out1, TO *WCE_RESTRICT out2)            \
     {                                                                                        \
-        int64_t i;                                                                           \
+        int64_t i, i0_;                                                                      \
+        double e_[WCE_STAGE], lo_[WCE_STAGE];                                                \
         WCE_STRETCH_VARIANTS(WCE_LOOP2, ELEM, TO);                                           \
     }
 

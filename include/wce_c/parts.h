@@ -57,13 +57,26 @@ WCE_ELEM wce_parts wce_parts_from_e(double x, double e, double scale)
     return p;
 }
 
+/* Each grade of pieces below comes in two stages: wce_e_GRADE(x, &e_lo), the exponential
+ * (and, for the hard-label grade, what its rounding left out; 0 otherwise), and
+ * wce_parts_GRADE_e(x, e, e_lo), every other piece from it.  The array loops run the stages
+ * as two loops over a short run of elements (kernels.h): a loop over the whole chain of one
+ * element is one long dependency chain (the exponential's steps, then the logarithm's),
+ * longer than the processor can overlap across elements, while two shorter loops keep its
+ * units busy.  wce_parts_GRADE(x) is the two stages in one, the same bits. */
+
 /* Every piece to about half a ULP of double: for float64 results. */
-WCE_ELEM wce_parts wce_parts_f64(double x)
+WCE_ELEM double wce_e_f64(double x, double *e_lo)
 {
     const int far = fabs(x) > WCE_FAR_FROM;
-    wce_parts p = wce_parts_from_e(
-        x, wce_exp_minus_f64(fabs(x) - (far ? WCE_FAR_C : 0.0), far ? -WCE_FAR_DELTA : 0.0),
-        far ? 0x1p-256 : 1.0);
+    *e_lo = 0.0;
+    return wce_exp_minus_f64(fabs(x) - (far ? WCE_FAR_C : 0.0), far ? -WCE_FAR_DELTA : 0.0);
+}
+
+WCE_ELEM wce_parts wce_parts_f64_e(double x, double e, double e_lo)
+{
+    wce_parts p = wce_parts_from_e(x, e, fabs(x) > WCE_FAR_FROM ? 0x1p-256 : 1.0);
+    (void)e_lo;
     /* Here sigma(-|x|) serves only the plain value (the pair evaluation divides by 1 + e
      * itself), so it shares the division that gives inv_d. */
     p.sg_small = p.e * p.inv_d;
@@ -71,26 +84,58 @@ WCE_ELEM wce_parts wce_parts_f64(double x)
     return p;
 }
 
-/* wce_parts_f64 for |x| <= WCE_FAR_FROM (the hard-label forms, elem_f64.h): no far-tail
- * scale, e^-|x| a normal number; the same bits, and e_lo beside e. */
-WCE_ELEM wce_parts wce_parts_f64_near(double x)
+WCE_ELEM wce_parts wce_parts_f64(double x)
 {
     double e_lo;
-    wce_parts p = wce_parts_from_e(x, wce_exp_minus_f64_pair(fabs(x), &e_lo), 1.0);
+    const double e = wce_e_f64(x, &e_lo);
+    return wce_parts_f64_e(x, e, e_lo);
+}
+
+/* wce_parts_f64 for |x| <= WCE_FAR_FROM (the hard-label forms, elem_f64.h): no far-tail
+ * scale, e^-|x| a normal number; the same bits, and e_lo beside e. */
+WCE_ELEM double wce_e_f64_near(double x, double *e_lo)
+{
+    return wce_exp_minus_f64_pair(fabs(x), e_lo);
+}
+
+WCE_ELEM wce_parts wce_parts_f64_near_e(double x, double e, double e_lo)
+{
+    wce_parts p = wce_parts_from_e(x, e, 1.0);
     p.e_lo = e_lo;
     p.sg_small = p.e * p.inv_d;
     p.m = wce_log1p_f64(p.e, &p.m_lo);
     return p;
 }
 
+WCE_ELEM wce_parts wce_parts_f64_near(double x)
+{
+    double e_lo;
+    const double e = wce_e_f64_near(x, &e_lo);
+    return wce_parts_f64_near_e(x, e, e_lo);
+}
+
 /* The pieces for float32 results from float32 inputs: no far-tail scale (a float32 result
  * that small is 0).  The float32 combinations below need only sigma(-|x|) = e / (1 + e), one
  * division (they take sigma(|x|) as 1 - sigma(-|x|); the unused 1 / d is dropped). */
-WCE_ELEM wce_parts wce_parts_f32(double x)
+WCE_ELEM double wce_e_f32(double x, double *e_lo)
 {
-    wce_parts p = wce_parts_from_e(x, wce_exp_minus_f32(fabs(x)), 1.0);
+    *e_lo = 0.0;
+    return wce_exp_minus_f32(fabs(x));
+}
+
+WCE_ELEM wce_parts wce_parts_f32_e(double x, double e, double e_lo)
+{
+    wce_parts p = wce_parts_from_e(x, e, 1.0);
+    (void)e_lo;
     p.m = wce_log1p_f32(p.e);
     return p;
+}
+
+WCE_ELEM wce_parts wce_parts_f32(double x)
+{
+    double e_lo;
+    const double e = wce_e_f32(x, &e_lo);
+    return wce_parts_f32_e(x, e, e_lo);
 }
 
 /* The pieces of the gradient and hessian (no log1p) for float32 results from float64 inputs:
@@ -98,14 +143,46 @@ WCE_ELEM wce_parts wce_parts_f32(double x)
  * wce_parts_f64: e^-(|x| - WCE_FAR_C - WCE_FAR_DELTA), where |x| - WCE_FAR_C is exact below
  * |x| = 1024 (beyond, the result is 0 either way); sigma(-|x|) = e / (1 + e) as in
  * wce_parts_f32 (scaled with e; 1 + e is 1 there). */
-WCE_ELEM wce_parts wce_parts_f64_to_f32(double x)
+WCE_ELEM double wce_e_f64_to_f32(double x, double *e_lo)
 {
     const int far = fabs(x) > WCE_FAR_FROM;
-    wce_parts p = wce_parts_from_e(
-        x, wce_exp_minus_f64_to_f32(fabs(x) - (far ? WCE_FAR_C : 0.0), far ? -WCE_FAR_DELTA : 0.0),
-        far ? 0x1p-256 : 1.0);
-    return p;
+    *e_lo = 0.0;
+    return wce_exp_minus_f64_to_f32(fabs(x) - (far ? WCE_FAR_C : 0.0),
+                                    far ? -WCE_FAR_DELTA : 0.0);
 }
+
+WCE_ELEM wce_parts wce_parts_f64_to_f32_e(double x, double e, double e_lo)
+{
+    (void)e_lo;
+    return wce_parts_from_e(x, e, fabs(x) > WCE_FAR_FROM ? 0x1p-256 : 1.0);
+}
+
+WCE_ELEM wce_parts wce_parts_f64_to_f32(double x)
+{
+    double e_lo;
+    const double e = wce_e_f64_to_f32(x, &e_lo);
+    return wce_parts_f64_to_f32_e(x, e, e_lo);
+}
+
+/* An element function in two stages (see above): NAME_e(z, x, q, w, e, e_lo[, out1, out2])
+ * written out, these define NAME_exp(x, &e_lo), its first stage (GRADE's exponential), and
+ * NAME(z, x, q, w[, out1, out2]), both stages in one. */
+#define WCE_ELEM_STAGES1(NAME, GRADE)                                                        \
+    WCE_ELEM double NAME##_exp(double x, double *e_lo) { return wce_e_##GRADE(x, e_lo); }    \
+    WCE_ELEM double NAME(double z, double x, double q, double w)                             \
+    {                                                                                        \
+        double e_lo_;                                                                        \
+        const double e_ = wce_e_##GRADE(x, &e_lo_);                                          \
+        return NAME##_e(z, x, q, w, e_, e_lo_);                                              \
+    }
+#define WCE_ELEM_STAGES2(NAME, GRADE)                                                        \
+    WCE_ELEM double NAME##_exp(double x, double *e_lo) { return wce_e_##GRADE(x, e_lo); }    \
+    WCE_ELEM void NAME(double z, double x, double q, double w, double *r1, double *r2)       \
+    {                                                                                        \
+        double e_lo_;                                                                        \
+        const double e_ = wce_e_##GRADE(x, &e_lo_);                                          \
+        NAME##_e(z, x, q, w, e_, e_lo_, r1, r2);                                             \
+    }
 
 /* ---------------------------------------------------------------------------------------
  * Plain evaluation: a handful of roundings on top of the pieces.  With the float32-grade
