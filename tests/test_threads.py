@@ -240,6 +240,37 @@ def test_small_inputs_run_on_one_thread():
     assert _threads.threads_for(4, _threads.PARALLEL_MIN_SIZE - 1) == 1
 
 
+def test_float32_inputs_need_twice_the_elements_for_a_team():
+    has_omp = wce_c._kernels.openmp_info()[0]
+    n = _threads.PARALLEL_MIN_SIZE
+    assert _threads.parallel_min_size(True) == 2 * n == 2 * _threads.parallel_min_size()
+    assert _threads.threads_for(2, n, float32=True) == 1
+    assert _threads.threads_for(2, 2 * n - 1, float32=True) == 1
+    assert _threads.threads_for(2, 2 * n, float32=True) == (2 if has_omp else 1)
+    assert _threads.threads_for(2, n) == (2 if has_omp else 1)
+
+
+def test_the_calls_count_float32_elements_half(monkeypatch):
+    seen = []
+    real = _threads.threads_for
+
+    def spy(n_threads, n_elements, float32=False):
+        seen.append((n_elements, float32))
+        return real(n_threads, n_elements, float32)
+
+    import wce_c._api as api
+    import wce_c._rules as rules
+    monkeypatch.setattr(api, "threads_for", spy)
+    monkeypatch.setattr(rules, "threads_for", spy)
+    for dt, f32 in [(np.float32, True), (np.float64, False), (np.float16, True),
+                    (np.int64, False)]:
+        seen.clear()
+        a = np.zeros(10, dt)
+        wce_c.loss(a, a)                         # the fast path (or the general one)
+        wce_c.loss(a.reshape(2, 5).T, a.reshape(2, 5).T)  # not contiguous: the general path
+        assert seen and all(flag == f32 for _, flag in seen), (dt, seen)
+
+
 def test_results_do_not_depend_on_omp_num_threads():
     code = textwrap.dedent("""
         import numpy as np, wce_c

@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from . import _kernels, _simd
-from ._threads import PARALLEL_MIN_SIZE, default_threads, usable_cpus
+from ._threads import default_threads, parallel_min_size, usable_cpus
 
 # Shared-library names of the OpenMP runtimes this package can end up linked with.
 _OPENMP_RUNTIMES = ("libgomp", "libomp", "libiomp", "vcomp")
@@ -65,7 +65,7 @@ def config() -> Dict[str, Any]:
         "omp_max_threads": omp_max,
         "usable_cpus": usable_cpus(),
         "default_threads": default_threads(),
-        "parallel_min_size": PARALLEL_MIN_SIZE,
+        "parallel_min_size": {"float64": parallel_min_size(), "float32": parallel_min_size(True)},
         "chunk": _kernels.CHUNK,
         "sum_block": _kernels.SUM_BLOCK,
         "include": get_include(),
@@ -104,7 +104,8 @@ def show_config(mode: str = "stdout"):
         f"  OpenMP:           {omp}",
         f"  threads:          {cfg['default_threads']} by default "
         f"(omp_get_max_threads {cfg['omp_max_threads']}, usable CPUs {cfg['usable_cpus']}); "
-        f"one thread below {cfg['parallel_min_size']} elements, fewer while other processes "
+        f"one thread below {cfg['parallel_min_size']['float64']} float64 elements "
+        f"({cfg['parallel_min_size']['float32']} float32), fewer while other processes "
         "keep CPUs busy",
         f"  min chunk / sum block: {cfg['chunk']} / {cfg['sum_block']} elements",
         f"  headers:          {cfg['include']}",

@@ -114,8 +114,13 @@ def real_array(name: str, value) -> np.ndarray:
     return arr
 
 
+# The type characters of the logits dtypes computed in float32 (float32, float16); every
+# other dtype is computed in float64.
+FLOAT32_CHARS = "fe"
+
+
 def compute_dtype(logits_dtype) -> np.dtype:
-    if logits_dtype == np.float32 or logits_dtype == np.float16:
+    if np.dtype(logits_dtype).char in FLOAT32_CHARS:
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -168,12 +173,13 @@ def prepare(labels, logits, pos_weight, sample_weight, n_threads) -> Inputs:
     """Every input checked, cast to the compute dtype and flattened, and the thread count
     decided, before anything is computed or written."""
     x = real_array("logits", logits)
-    threads = threads_for(n_threads, x.size)
+    dtype = compute_dtype(x.dtype)
+    threads = threads_for(n_threads, x.size, dtype == np.float32)
     z = real_array("labels", labels)
     check_same_shape(z.shape, x.shape)
     inp = Inputs()
     inp.shape = x.shape
-    inp.dtype = compute_dtype(x.dtype)
+    inp.dtype = dtype
     inp.n = x.size
     q, q_orig = periodic("pos_weight", pos_weight, x.shape, inp.dtype, nonnegative=True)
     if sample_weight is None:

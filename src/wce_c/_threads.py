@@ -23,7 +23,8 @@ Rules (DESIGN section 3):
 * a positive integer: that many threads, as asked.
 * ``0``, a negative number other than -1, or anything that is not an integer: an error.
 
-Inputs smaller than ``PARALLEL_MIN_SIZE`` run on one thread, without starting a thread team.
+Inputs smaller than ``parallel_min_size()`` (PARALLEL_MIN_SIZE float64 elements, twice as many
+float32 ones) run on one thread, without starting a thread team.
 
 Fork safety: GNU libgomp leaves a forked child hung at its first parallel region when the
 parent had run one before the fork, whoever ran it: this package, or another library that
@@ -43,11 +44,13 @@ from typing import Any, Dict, Optional
 
 from . import _kernels
 
-# Below this many elements a thread team costs more than it saves.  Measured on 2 cores
-# (AMD EPYC, AVX-512 kernels, one equal share per thread, the C fast path): two threads ran
-# the float32 loss 1.57x as fast as one at 8192 elements, 1.74x at 16384, 1.85x at 32768;
-# float64 gradient + hessian 1.78x, 1.89x, 1.96x.  Below 8192 there are not two shares of
-# CHUNK_MIN (4096) elements to hand out anyway.
+# Below this many float64 elements a thread team costs more than it saves; a float32
+# element costs about half as much, so float32 inputs need twice as many (see
+# parallel_min_size).  The default call's team (the thread decision, waking the team, closing
+# it) costs some microseconds; measured with the default call on 2 cores (AMD EPYC, AVX-512
+# kernels, fresh results) against one thread, float64 gains from 8192 elements, float32 from
+# 16384 (at 8192 and 12288 it did not).  Below 8192 there are not two shares of CHUNK_MIN
+# (4096) elements to hand out anyway.
 PARALLEL_MIN_SIZE = 1 << 13
 
 _state = {"parallel_ran": False, "threads_at_fork": 1, "forked_after_parallel": False}
@@ -202,15 +205,21 @@ def validate_n_threads(n_threads) -> None:
         )
 
 
-def threads_for(n_threads, n_elements: int) -> int:
-    """The number of threads for a call on ``n_elements`` elements: the one decision, which
-    the fast path, the general path, the sums and the dask blocks all take.  Raises for an
-    ``n_threads`` that the rules above do not allow."""
+def parallel_min_size(float32: bool = False) -> int:
+    """The fewest elements that may take a thread team: PARALLEL_MIN_SIZE float64 elements,
+    or twice as many float32 ones."""
+    return PARALLEL_MIN_SIZE * 2 if float32 else PARALLEL_MIN_SIZE
+
+
+def threads_for(n_threads, n_elements: int, float32: bool = False) -> int:
+    """The number of threads for a call on ``n_elements`` elements (computed in float32 if
+    ``float32``): the one decision, which the fast path, the general path, the sums and the
+    dask blocks all take.  Raises for an ``n_threads`` that the rules above do not allow."""
     if n_threads is not None and not (type(n_threads) is int
                                       and (n_threads >= 1 or n_threads == -1)):
         validate_n_threads(n_threads)  # raises, or passes an integer of another type
         n_threads = int(n_threads)
-    if n_elements < PARALLEL_MIN_SIZE:
+    if n_elements < (PARALLEL_MIN_SIZE * 2 if float32 else PARALLEL_MIN_SIZE):
         return 1
     has_openmp, _, omp_default = _kernels.openmp_info()
     if not has_openmp or _state["forked_after_parallel"]:
