@@ -75,31 +75,40 @@ static inline __attribute__((always_inline)) float exp_minus_pair_f(float a, flo
     return er * scale;
 }
 
+/* The two stages run apart over runs of 256 elements, as the shipped kernels run theirs
+ * (kernels.h): the exponentials, then the rest. */
 static void gradient_hessian_float_lanes(int64_t n, const float *restrict z,
                                          const float *restrict x, float q,
                                          float *restrict g, float *restrict h)
 {
+    float e_run[256], e_lo_run[256];
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        const int64_t m = n - i0 < 256 ? n - i0 : 256;
 #pragma omp simd
-    for (int64_t i = 0; i < n; ++i) {
-        const int one = z[i] == 1.0f;
-        const int big = (!(x[i] < 0.0f)) != one; /* sigma(|x|) is the gradient's sigmoid */
-        float e_lo;
-        const float e = exp_minus_pair_f(fabsf(x[i]), &e_lo);
-        const float d = 1.0f + e;
-        const float dd = ((1.0f - d) + e) + e_lo;
-        const float b = 1.0f / d;
-        const float b_lo = b * FMAF(-dd, b, FMAF(-b, d, 1.0f));
-        const float s = e * b;
-        const float s_lo = FMAF(e, b, -s) + FMAF(e, b_lo, e_lo * b);
-        const float c = one ? q : 1.0f;
-        const float sg = big ? b : s, sg_lo = big ? b_lo : s_lo;
-        const float gp = c * sg;
-        const float gv = gp + FMAF(c, sg_lo, FMAF(c, sg, -gp));
-        g[i] = one ? -gv : gv;
-        const float pr = b * s;
-        const float pr_lo = FMAF(b, s, -pr) + FMAF(b, s_lo, b_lo * s);
-        const float hp = c * pr;
-        h[i] = hp + FMAF(c, pr_lo, FMAF(c, pr, -hp));
+        for (int64_t j = 0; j < m; ++j)
+            e_run[j] = exp_minus_pair_f(fabsf(x[i0 + j]), &e_lo_run[j]);
+#pragma omp simd
+        for (int64_t j = 0; j < m; ++j) {
+            const int64_t i = i0 + j;
+            const int one = z[i] == 1.0f;
+            const int big = (!(x[i] < 0.0f)) != one; /* sigma(|x|) is the gradient's sigmoid */
+            const float e = e_run[j], e_lo = e_lo_run[j];
+            const float d = 1.0f + e;
+            const float dd = ((1.0f - d) + e) + e_lo;
+            const float b = 1.0f / d;
+            const float b_lo = b * FMAF(-dd, b, FMAF(-b, d, 1.0f));
+            const float s = e * b;
+            const float s_lo = FMAF(e, b, -s) + FMAF(e, b_lo, e_lo * b);
+            const float c = one ? q : 1.0f;
+            const float sg = big ? b : s, sg_lo = big ? b_lo : s_lo;
+            const float gp = c * sg;
+            const float gv = gp + FMAF(c, sg_lo, FMAF(c, sg, -gp));
+            g[i] = one ? -gv : gv;
+            const float pr = b * s;
+            const float pr_lo = FMAF(b, s, -pr) + FMAF(b, s_lo, b_lo * s);
+            const float hp = c * pr;
+            h[i] = hp + FMAF(c, pr_lo, FMAF(c, pr, -hp));
+        }
     }
 }
 
