@@ -244,31 +244,24 @@ def test_float32_inputs_need_twice_the_elements_for_a_team():
     has_omp = wce_c._kernels.openmp_info()[0]
     n = _threads.PARALLEL_MIN_SIZE
     assert _threads.parallel_min_size(True) == 2 * n == 2 * _threads.parallel_min_size()
-    assert _threads.threads_for(2, n, float32=True) == 1
-    assert _threads.threads_for(2, 2 * n - 1, float32=True) == 1
-    assert _threads.threads_for(2, 2 * n, float32=True) == (2 if has_omp else 1)
-    assert _threads.threads_for(2, n) == (2 if has_omp else 1)
+    for dt in (np.float32, np.float16):
+        assert _threads.threads_for(2, n, np.dtype(dt)) == 1
+        assert _threads.threads_for(2, 2 * n - 1, np.dtype(dt)) == 1
+        assert _threads.threads_for(2, 2 * n, np.dtype(dt)) == (2 if has_omp else 1)
+    for dt in (np.float64, np.int64, None):
+        assert _threads.threads_for(2, n, dt and np.dtype(dt)) == (2 if has_omp else 1)
 
 
-def test_the_calls_count_float32_elements_half(monkeypatch):
-    seen = []
-    real = _threads.threads_for
-
-    def spy(n_threads, n_elements, float32=False):
-        seen.append((n_elements, float32))
-        return real(n_threads, n_elements, float32)
-
-    import wce_c._api as api
-    import wce_c._rules as rules
-    monkeypatch.setattr(api, "threads_for", spy)
-    monkeypatch.setattr(rules, "threads_for", spy)
-    for dt, f32 in [(np.float32, True), (np.float64, False), (np.float16, True),
-                    (np.int64, False)]:
-        seen.clear()
-        a = np.zeros(10, dt)
-        wce_c.loss(a, a)                         # the fast path (or the general one)
-        wce_c.loss(a.reshape(2, 5).T, a.reshape(2, 5).T)  # not contiguous: the general path
-        assert seen and all(flag == f32 for _, flag in seen), (dt, seen)
+@pytest.mark.parametrize("contiguous", [True, False], ids=["fast-path", "general-path"])
+def test_calls_between_the_thresholds_run_float32_on_one_thread(contiguous):
+    has_omp = wce_c._kernels.openmp_info()[0]
+    n = 3 * _threads.PARALLEL_MIN_SIZE // 2  # past float64's threshold, below float32's
+    for dt, team in [(np.float32, False), (np.float16, False), (np.float64, has_omp)]:
+        a = np.zeros(2 * n, dt)
+        x = a[:n] if contiguous else a[::2]
+        before = wce_c._kernels.team_timing()[0]
+        wce_c.loss(x, x, n_threads=2)
+        assert (wce_c._kernels.team_timing()[0] > before) == team, dt
 
 
 def test_results_do_not_depend_on_omp_num_threads():

@@ -107,7 +107,7 @@ def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads
     through ``_rules.prepare``."""
     kind = _KIND[func.__name__]
     if type(logits) is np.ndarray:
-        threads = threads_for(n_threads, logits.size, logits.dtype.char in _rules.FLOAT32_CHARS)
+        threads = threads_for(n_threads, logits.size, logits.dtype)
         fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads, out)
         if fast is not None:
             return fast

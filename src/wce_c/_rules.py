@@ -114,13 +114,8 @@ def real_array(name: str, value) -> np.ndarray:
     return arr
 
 
-# The type characters of the logits dtypes computed in float32 (float32, float16); every
-# other dtype is computed in float64.
-FLOAT32_CHARS = "fe"
-
-
 def compute_dtype(logits_dtype) -> np.dtype:
-    if np.dtype(logits_dtype).char in FLOAT32_CHARS:
+    if logits_dtype == np.float32 or logits_dtype == np.float16:
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -173,13 +168,12 @@ def prepare(labels, logits, pos_weight, sample_weight, n_threads) -> Inputs:
     """Every input checked, cast to the compute dtype and flattened, and the thread count
     decided, before anything is computed or written."""
     x = real_array("logits", logits)
-    dtype = compute_dtype(x.dtype)
-    threads = threads_for(n_threads, x.size, dtype == np.float32)
+    threads = threads_for(n_threads, x.size, x.dtype)
     z = real_array("labels", labels)
     check_same_shape(z.shape, x.shape)
     inp = Inputs()
     inp.shape = x.shape
-    inp.dtype = dtype
+    inp.dtype = compute_dtype(x.dtype)
     inp.n = x.size
     q, q_orig = periodic("pos_weight", pos_weight, x.shape, inp.dtype, nonnegative=True)
     if sample_weight is None:
