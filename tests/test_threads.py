@@ -244,19 +244,18 @@ def test_float32_inputs_need_twice_the_elements_for_a_team():
     has_omp = wce_c._kernels.openmp_info()[0]
     n = _threads.PARALLEL_MIN_SIZE
     assert _threads.parallel_min_size(True) == 2 * n == 2 * _threads.parallel_min_size()
-    for dt in (np.float32, np.float16):
-        assert _threads.threads_for(2, n, np.dtype(dt)) == 1
-        assert _threads.threads_for(2, 2 * n - 1, np.dtype(dt)) == 1
-        assert _threads.threads_for(2, 2 * n, np.dtype(dt)) == (2 if has_omp else 1)
-    for dt in (np.float64, np.int64, None):
-        assert _threads.threads_for(2, n, dt and np.dtype(dt)) == (2 if has_omp else 1)
+    assert _threads.threads_for(2, n, float32=True) == 1
+    assert _threads.threads_for(2, 2 * n - 1, float32=True) == 1
+    assert _threads.threads_for(2, 2 * n, float32=True) == (2 if has_omp else 1)
+    assert _threads.threads_for(2, n) == (2 if has_omp else 1)
 
 
 @pytest.mark.parametrize("contiguous", [True, False], ids=["fast-path", "general-path"])
 def test_calls_between_the_thresholds_run_float32_on_one_thread(contiguous):
     has_omp = wce_c._kernels.openmp_info()[0]
     n = 3 * _threads.PARALLEL_MIN_SIZE // 2  # past float64's threshold, below float32's
-    for dt, team in [(np.float32, False), (np.float16, False), (np.float64, has_omp)]:
+    for dt, team in [(np.float32, False), (np.float16, False), (np.float64, has_omp),
+                     (np.int32, has_omp)]:
         a = np.zeros(2 * n, dt)
         x = a[:n] if contiguous else a[::2]
         before = wce_c._kernels.team_timing()[0]

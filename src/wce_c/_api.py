@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional, Tuple, Union, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _dask, _frames, _kernels, _rules
+from . import _dask, _frames, _kernels, _rules, _threads
 from ._rules import Inputs
 from ._threads import threads_for
 
@@ -107,7 +107,9 @@ def _elementwise(func, labels, logits, pos_weight, sample_weight, out, n_threads
     through ``_rules.prepare``."""
     kind = _KIND[func.__name__]
     if type(logits) is np.ndarray:
-        threads = threads_for(n_threads, logits.size, logits.dtype)
+        n = logits.size  # the dtype matters from the float64 threshold on (threads_for)
+        threads = threads_for(n_threads, n, n >= _threads.PARALLEL_MIN_SIZE
+                              and _rules.computes_in_float32(logits.dtype))
         fast = _kernels.fast_call(kind, labels, logits, pos_weight, sample_weight, threads, out)
         if fast is not None:
             return fast

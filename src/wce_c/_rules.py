@@ -114,10 +114,14 @@ def real_array(name: str, value) -> np.ndarray:
     return arr
 
 
+def computes_in_float32(logits_dtype) -> bool:
+    """Whether logits of this dtype are computed in float32 (float32 and float16; every other
+    dtype in float64)."""
+    return logits_dtype == np.float32 or logits_dtype == np.float16
+
+
 def compute_dtype(logits_dtype) -> np.dtype:
-    if logits_dtype == np.float32 or logits_dtype == np.float16:
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+    return np.dtype(np.float32 if computes_in_float32(logits_dtype) else np.float64)
 
 
 def flatten(arr: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -168,7 +172,7 @@ def prepare(labels, logits, pos_weight, sample_weight, n_threads) -> Inputs:
     """Every input checked, cast to the compute dtype and flattened, and the thread count
     decided, before anything is computed or written."""
     x = real_array("logits", logits)
-    threads = threads_for(n_threads, x.size, x.dtype)
+    threads = threads_for(n_threads, x.size, computes_in_float32(x.dtype))
     z = real_array("labels", labels)
     check_same_shape(z.shape, x.shape)
     inp = Inputs()

@@ -42,8 +42,6 @@ import os
 import time
 from typing import Any, Dict, Optional
 
-import numpy as np
-
 from . import _kernels
 
 # Below this many float64 elements a thread team costs more than it saves; a float32
@@ -213,22 +211,17 @@ def parallel_min_size(float32: bool = False) -> int:
     return PARALLEL_MIN_SIZE * 2 if float32 else PARALLEL_MIN_SIZE
 
 
-def threads_for(n_threads, n_elements: int, dtype=None) -> int:
-    """The number of threads for a call on ``n_elements`` elements whose logits have
-    ``dtype`` (None: computed in float64): the one decision, which the fast path, the
-    general path, the sums and the dask blocks all take.  Raises for an ``n_threads`` that
-    the rules above do not allow."""
+def threads_for(n_threads, n_elements: int, float32: bool = False) -> int:
+    """The number of threads for a call on ``n_elements`` elements (computed in float32 if
+    ``float32``, which only matters from PARALLEL_MIN_SIZE elements on): the one decision,
+    which the fast path, the general path, the sums and the dask blocks all take.  Raises
+    for an ``n_threads`` that the rules above do not allow."""
     if n_threads is not None and not (type(n_threads) is int
                                       and (n_threads >= 1 or n_threads == -1)):
         validate_n_threads(n_threads)  # raises, or passes an integer of another type
         n_threads = int(n_threads)
-    if n_elements < PARALLEL_MIN_SIZE:
+    if n_elements < (PARALLEL_MIN_SIZE * 2 if float32 else PARALLEL_MIN_SIZE):
         return 1
-    if dtype is not None and n_elements < 2 * PARALLEL_MIN_SIZE:
-        from . import _rules  # the dtype rule; imported here, as _rules imports this module
-
-        if _rules.compute_dtype(dtype) == np.float32:
-            return 1
     has_openmp, _, omp_default = _kernels.openmp_info()
     if not has_openmp or _state["forked_after_parallel"]:
         return 1
