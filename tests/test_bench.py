@@ -165,8 +165,8 @@ def test_busy_benchmark_pauses_before_every_call():
 
 
 def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
-    """benchmarks/float_lanes.c (the float-lane gradient + hessian study) compiles as its
-    opening note says and reports both forms within the contract's 1 ULP."""
+    """benchmarks/float_lanes.c (the float-lane study of gradient + hessian and the loss)
+    compiles as its opening note says and reports every form within the contract's 1 ULP."""
     import pathlib
     import re
     import shutil
@@ -186,9 +186,11 @@ def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
     r = subprocess.run([str(exe), "3000", "3"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert [line.split("  ")[0] for line in lines] == ["shipped (double lanes)", "float lanes"]
-    for line in lines:
+    assert [line.split("  ")[0] for line in lines] == [
+        "gradient + hessian, shipped (double lanes)", "gradient + hessian, float lanes",
+        "loss, shipped (double lanes)", "loss, float lanes"]
+    for line, count in zip(lines, (2, 2, 1, 1)):
         errors = [float(v) for v in re.findall(r"(\d+\.\d+) ULP", line)]
-        assert len(errors) == 2 and all(0.0 <= e <= 1.0 for e in errors), line
+        assert len(errors) == count and all(0.0 <= e <= 1.0 for e in errors), line
     bad = subprocess.run([str(exe), "0"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "usage" in bad.stderr
