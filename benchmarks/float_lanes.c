@@ -83,6 +83,15 @@ static inline __attribute__((always_inline)) float exp_minus_pair_f(float a, flo
     return er * scale;
 }
 
+/* The first stage: e^-|x| as pairs for a run of m <= 256 elements. */
+static inline __attribute__((always_inline)) void exp_run(const float *restrict x, int64_t m,
+                                                          float *restrict e,
+                                                          float *restrict e_lo)
+{
+#pragma omp simd
+    for (int64_t j = 0; j < m; ++j) e[j] = exp_minus_pair_f(fabsf(x[j]), &e_lo[j]);
+}
+
 static void gradient_hessian_float_lanes(int64_t n, const float *restrict z,
                                          const float *restrict x, float q,
                                          float *restrict g, float *restrict h)
@@ -90,9 +99,7 @@ static void gradient_hessian_float_lanes(int64_t n, const float *restrict z,
     float e_run[256], e_lo_run[256];
     for (int64_t i0 = 0; i0 < n; i0 += 256) {
         const int64_t m = n - i0 < 256 ? n - i0 : 256;
-#pragma omp simd
-        for (int64_t j = 0; j < m; ++j)
-            e_run[j] = exp_minus_pair_f(fabsf(x[i0 + j]), &e_lo_run[j]);
+        exp_run(x + i0, m, e_run, e_lo_run);
 #pragma omp simd
         for (int64_t j = 0; j < m; ++j) {
             const int64_t i = i0 + j;
@@ -152,9 +159,7 @@ static void loss_float_lanes(int64_t n, const float *restrict z, const float *re
     float e_run[256], e_lo_run[256];
     for (int64_t i0 = 0; i0 < n; i0 += 256) {
         const int64_t m = n - i0 < 256 ? n - i0 : 256;
-#pragma omp simd
-        for (int64_t j = 0; j < m; ++j)
-            e_run[j] = exp_minus_pair_f(fabsf(x[i0 + j]), &e_lo_run[j]);
+        exp_run(x + i0, m, e_run, e_lo_run);
 #pragma omp simd
         for (int64_t j = 0; j < m; ++j) {
             const int64_t i = i0 + j;
