@@ -92,36 +92,31 @@ static inline __attribute__((always_inline)) void exp_run(const float *restrict 
     for (int64_t j = 0; j < m; ++j) e[j] = exp_minus_pair_f(fabsf(x[j]), &e_lo[j]);
 }
 
-static void gradient_hessian_float_lanes(int64_t n, const float *restrict z,
-                                         const float *restrict x, float q,
-                                         float *restrict g, float *restrict h)
+/* The second stage of gradient + hessian over a run of m elements, from e + e_lo. */
+static inline __attribute__((always_inline)) void gradient_hessian_run(
+    int64_t m, const float *restrict z, const float *restrict x, const float *restrict e_run,
+    const float *restrict e_lo_run, float q, float *restrict g, float *restrict h)
 {
-    float e_run[256], e_lo_run[256];
-    for (int64_t i0 = 0; i0 < n; i0 += 256) {
-        const int64_t m = n - i0 < 256 ? n - i0 : 256;
-        exp_run(x + i0, m, e_run, e_lo_run);
 #pragma omp simd
-        for (int64_t j = 0; j < m; ++j) {
-            const int64_t i = i0 + j;
-            const int one = z[i] == 1.0f;
-            const int big = (!(x[i] < 0.0f)) != one; /* sigma(|x|) is the gradient's sigmoid */
-            const float e = e_run[j], e_lo = e_lo_run[j];
-            const float d = 1.0f + e;
-            const float dd = ((1.0f - d) + e) + e_lo;
-            const float b = 1.0f / d;
-            const float b_lo = b * FMAF(-dd, b, FMAF(-b, d, 1.0f));
-            const float s = e * b;
-            const float s_lo = FMAF(e, b, -s) + FMAF(e, b_lo, e_lo * b);
-            const float c = one ? q : 1.0f;
-            const float sg = big ? b : s, sg_lo = big ? b_lo : s_lo;
-            const float gp = c * sg;
-            const float gv = gp + FMAF(c, sg_lo, FMAF(c, sg, -gp));
-            g[i] = one ? -gv : gv;
-            const float pr = b * s;
-            const float pr_lo = FMAF(b, s, -pr) + FMAF(b, s_lo, b_lo * s);
-            const float hp = c * pr;
-            h[i] = hp + FMAF(c, pr_lo, FMAF(c, pr, -hp));
-        }
+    for (int64_t i = 0; i < m; ++i) {
+        const int one = z[i] == 1.0f;
+        const int big = (!(x[i] < 0.0f)) != one; /* sigma(|x|) is the gradient's sigmoid */
+        const float e = e_run[i], e_lo = e_lo_run[i];
+        const float d = 1.0f + e;
+        const float dd = ((1.0f - d) + e) + e_lo;
+        const float b = 1.0f / d;
+        const float b_lo = b * FMAF(-dd, b, FMAF(-b, d, 1.0f));
+        const float s = e * b;
+        const float s_lo = FMAF(e, b, -s) + FMAF(e, b_lo, e_lo * b);
+        const float c = one ? q : 1.0f;
+        const float sg = big ? b : s, sg_lo = big ? b_lo : s_lo;
+        const float gp = c * sg;
+        const float gv = gp + FMAF(c, sg_lo, FMAF(c, sg, -gp));
+        g[i] = one ? -gv : gv;
+        const float pr = b * s;
+        const float pr_lo = FMAF(b, s, -pr) + FMAF(b, s_lo, b_lo * s);
+        const float hp = c * pr;
+        h[i] = hp + FMAF(c, pr_lo, FMAF(c, pr, -hp));
     }
 }
 
@@ -153,27 +148,38 @@ static inline __attribute__((always_inline)) float log1p_pair_f(float e, float e
 
 /* The loss c softplus(y), y = x for z = 0 and -x for z = 1: c (|x| [y > 0] + log1p(e)), the
  * sum kept as a pair (TwoSum) and rounded once with c. */
-static void loss_float_lanes(int64_t n, const float *restrict z, const float *restrict x,
-                             float q, float *restrict out)
+static inline __attribute__((always_inline)) void loss_run(
+    int64_t m, const float *restrict z, const float *restrict x, const float *restrict e_run,
+    const float *restrict e_lo_run, float q, float *restrict out)
+{
+#pragma omp simd
+    for (int64_t i = 0; i < m; ++i) {
+        const int one = z[i] == 1.0f;
+        const int big = (!(x[i] < 0.0f)) != one; /* softplus(|x|) is the loss's term */
+        float m_lo;
+        const float mh = log1p_pair_f(e_run[i], e_lo_run[i], &m_lo);
+        const float a = big ? fabsf(x[i]) : 0.0f;
+        const float t = a + mh, t_v = t - a;
+        const float t_lo = ((a - (t - t_v)) + (mh - t_v)) + m_lo; /* TwoSum, then m_lo */
+        const float c = one ? q : 1.0f;
+        const float lp = c * t;
+        out[i] = lp + FMAF(c, t_lo, FMAF(c, t, -lp));
+    }
+}
+
+/* Either form over n elements, run by run of 256: the exponentials, then the second stage
+ * (loss: the loss into o1; else gradient into o1 and hessian into o2). */
+static void float_lanes(int loss, int64_t n, const float *restrict z, const float *restrict x,
+                        float q, float *restrict o1, float *restrict o2)
 {
     float e_run[256], e_lo_run[256];
     for (int64_t i0 = 0; i0 < n; i0 += 256) {
         const int64_t m = n - i0 < 256 ? n - i0 : 256;
         exp_run(x + i0, m, e_run, e_lo_run);
-#pragma omp simd
-        for (int64_t j = 0; j < m; ++j) {
-            const int64_t i = i0 + j;
-            const int one = z[i] == 1.0f;
-            const int big = (!(x[i] < 0.0f)) != one; /* softplus(|x|) is the loss's term */
-            float m_lo;
-            const float mh = log1p_pair_f(e_run[j], e_lo_run[j], &m_lo);
-            const float a = big ? fabsf(x[i]) : 0.0f;
-            const float t = a + mh, t_v = t - a;
-            const float t_lo = ((a - (t - t_v)) + (mh - t_v)) + m_lo; /* TwoSum, then m_lo */
-            const float c = one ? q : 1.0f;
-            const float lp = c * t;
-            out[i] = lp + FMAF(c, t_lo, FMAF(c, t, -lp));
-        }
+        if (loss)
+            loss_run(m, z + i0, x + i0, e_run, e_lo_run, q, o1 + i0);
+        else
+            gradient_hessian_run(m, z + i0, x + i0, e_run, e_lo_run, q, o1 + i0, o2 + i0);
     }
 }
 
@@ -229,9 +235,9 @@ int main(int argc, char **argv)
             for (int j = 0; j < inner; ++j) {
                 switch (form) {
                 case 0: wce_gradient_hessian_f32(0, n, z, x, &q, 1, NULL, 0, o1, o2); break;
-                case 1: gradient_hessian_float_lanes(n, z, x, q, o1, o2); break;
+                case 1: float_lanes(0, n, z, x, q, o1, o2); break;
                 case 2: wce_loss_f32(0, n, z, x, &q, 1, NULL, 0, o1); break;
-                default: loss_float_lanes(n, z, x, q, o1); break;
+                default: float_lanes(1, n, z, x, q, o1, NULL); break;
                 }
             }
             t[r] = (now_s() - t0) / inner / (double)n * 1e9;
