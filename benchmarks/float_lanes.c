@@ -1,8 +1,9 @@
 /*
  * benchmarks/float_lanes.c -- a study: the float32 gradient + hessian and loss for 0/1 labels
  * computed in float lanes (16 per AVX-512 vector, twice the double lanes of the shipped
- * float32 kernels), timed beside the shipped kernels (wce_gradient_hessian_f32, wce_loss_f32)
- * on the same in-cache inputs, and all checked against a long double evaluation.
+ * float32 kernels), and the fused loss + gradient with its loss so computed, timed beside the
+ * shipped kernels (wce_gradient_hessian_f32, wce_loss_f32, wce_loss_gradient_f32) on the same
+ * in-cache inputs, and all checked against a long double evaluation.
  *
  *     cc -O3 -std=c11 -fno-trapping-math -ffp-contract=off -fopenmp-simd -march=x86-64-v4 \
  *        -Iinclude benchmarks/float_lanes.c -o float_lanes -lm && ./float_lanes [n] [repeats]
@@ -36,6 +37,11 @@
  *   the term) plus that pair exactly (TwoSum), and the product with c rounded once.
  * Both forms run in two stages, as the shipped kernels do (kernels.h): the exponentials of a
  * run of 256 elements, then the rest.
+ *
+ * The fused loss + gradient must give the separate calls' bits (the API's rule), so a loss in
+ * float lanes beside the double-lane gradient makes it two evaluations: the study times the
+ * shipped fused kernel (wce_loss_gradient_f32) against the float-lane loss and the shipped
+ * gradient kernel run by run of 256 over the same inputs.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -183,6 +189,20 @@ static void float_lanes(int loss, int64_t n, const float *restrict z, const floa
     }
 }
 
+/* The fused pair with its loss in float lanes: per run of 256, the float-lane loss, then
+ * the shipped gradient kernel on the same elements (its bits are the separate call's). */
+static void loss_gradient_split(int64_t n, const float *restrict z, const float *restrict x,
+                                float q, float *restrict loss, float *restrict grad)
+{
+    float e_run[256], e_lo_run[256];
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        const int64_t m = n - i0 < 256 ? n - i0 : 256;
+        exp_run(x + i0, m, e_run, e_lo_run);
+        loss_run(m, z + i0, x + i0, e_run, e_lo_run, q, loss + i0);
+        wce_gradient_f32(0, m, z + i0, x + i0, &q, 1, NULL, 0, grad + i0);
+    }
+}
+
 static double normal(void)
 {
     const double u = (rand() + 1.0) / (RAND_MAX + 2.0), v = (rand() + 1.0) / (RAND_MAX + 2.0);
@@ -224,11 +244,13 @@ int main(int argc, char **argv)
     }
     const float q = 3.0f;
     const int inner = n < 100000 ? (int)(200000 / n) + 1 : 1;
-    /* forms: gradient + hessian shipped, in float lanes; the loss shipped, in float lanes */
-    const char *names[4] = {"gradient + hessian, shipped (double lanes)",
+    /* forms: gradient + hessian shipped, in float lanes; the loss shipped, in float lanes;
+     * loss + gradient shipped (fused), with the loss in float lanes */
+    const char *names[6] = {"gradient + hessian, shipped (double lanes)",
                             "gradient + hessian, float lanes", "loss, shipped (double lanes)",
-                            "loss, float lanes"};
-    for (int form = 0; form < 4; ++form) {
+                            "loss, float lanes", "loss + gradient, shipped (fused)",
+                            "loss + gradient, loss in float lanes"};
+    for (int form = 0; form < 6; ++form) {
         float *o1 = out[form % 2 * 2], *o2 = out[form % 2 * 2 + 1];
         for (int r = 0; r < repeats; ++r) {
             const double t0 = now_s();
@@ -237,7 +259,9 @@ int main(int argc, char **argv)
                 case 0: wce_gradient_hessian_f32(0, n, z, x, &q, 1, NULL, 0, o1, o2); break;
                 case 1: float_lanes(0, n, z, x, q, o1, o2); break;
                 case 2: wce_loss_f32(0, n, z, x, &q, 1, NULL, 0, o1); break;
-                default: float_lanes(1, n, z, x, q, o1, NULL); break;
+                case 3: float_lanes(1, n, z, x, q, o1, NULL); break;
+                case 4: wce_loss_gradient_f32(0, n, z, x, &q, 1, NULL, 0, o1, o2); break;
+                default: loss_gradient_split(n, z, x, q, o1, o2); break;
                 }
             }
             t[r] = (now_s() - t0) / inner / (double)n * 1e9;
@@ -248,13 +272,16 @@ int main(int argc, char **argv)
             const int one = z[i] == 1.0f;
             const long double c = one ? q : 1.0L, xi = x[i];
             const long double sp = 1.0L / (1.0L + expl(-xi)), sm = 1.0L / (1.0L + expl(xi));
+            const long double y = one ? -xi : xi; /* the loss is c softplus(y) */
+            const long double want_loss = c * ((y > 0 ? y : 0.0L) + log1pl(expl(-fabsl(xi))));
+            const long double want_grad = one ? -c * sm : c * sp;
             double e1, e2 = 0.0;
             if (form < 2) {
-                e1 = ulp_error(o1[i], one ? -c * sm : c * sp);
+                e1 = ulp_error(o1[i], want_grad);
                 e2 = ulp_error(o2[i], c * sp * sm);
             } else {
-                const long double y = one ? -xi : xi; /* the loss is c softplus(y) */
-                e1 = ulp_error(o1[i], c * ((y > 0 ? y : 0.0L) + log1pl(expl(-fabsl(xi)))));
+                e1 = ulp_error(o1[i], want_loss);
+                if (form >= 4) e2 = ulp_error(o2[i], want_grad);
             }
             if (e1 > worst_1) worst_1 = e1;
             if (e2 > worst_2) worst_2 = e2;
@@ -263,9 +290,13 @@ int main(int argc, char **argv)
             printf("%-44s %.3f ns/element (fastest %.3f); worst error: gradient %.3f ULP, "
                    "hessian %.3f ULP\n",
                    names[form], t[repeats / 2], t[0], worst_1, worst_2);
-        else
+        else if (form < 4)
             printf("%-44s %.3f ns/element (fastest %.3f); worst error: %.3f ULP\n",
                    names[form], t[repeats / 2], t[0], worst_1);
+        else
+            printf("%-44s %.3f ns/element (fastest %.3f); worst error: loss %.3f ULP, "
+                   "gradient %.3f ULP\n",
+                   names[form], t[repeats / 2], t[0], worst_1, worst_2);
     }
     return 0;
 }

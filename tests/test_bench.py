@@ -165,8 +165,8 @@ def test_busy_benchmark_pauses_before_every_call():
 
 
 def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
-    """benchmarks/float_lanes.c (the float-lane study of gradient + hessian and the loss)
-    compiles as its opening note says and reports every form within the contract's 1 ULP."""
+    """benchmarks/float_lanes.c (the float-lane study of gradient + hessian, the loss and the
+    fused loss + gradient) compiles as its opening note says and reports every form within the contract's 1 ULP."""
     import pathlib
     import re
     import shutil
@@ -188,8 +188,9 @@ def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
     lines = r.stdout.splitlines()
     assert [line.split("  ")[0] for line in lines] == [
         "gradient + hessian, shipped (double lanes)", "gradient + hessian, float lanes",
-        "loss, shipped (double lanes)", "loss, float lanes"]
-    for line, count in zip(lines, (2, 2, 1, 1)):
+        "loss, shipped (double lanes)", "loss, float lanes", "loss + gradient, shipped (fused)",
+        "loss + gradient, loss in float lanes"]
+    for line, count in zip(lines, (2, 2, 1, 1, 2, 2)):
         errors = [float(v) for v in re.findall(r"(\d+\.\d+) ULP", line)]
         assert len(errors) == count and all(0.0 <= e <= 1.0 for e in errors), line
     bad = subprocess.run([str(exe), "0"], capture_output=True, text=True, timeout=60)
