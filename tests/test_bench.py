@@ -164,26 +164,34 @@ def test_busy_benchmark_pauses_before_every_call():
     assert elapsed >= 2 * 2 * 3 * 2 * 0.02
 
 
-def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
-    """benchmarks/float_lanes.c (the float-lane study of gradient + hessian, the loss and the
-    fused loss + gradient) compiles as its opening note says and reports every form within the contract's 1 ULP."""
+def _built_study(tmp_path, name):
+    """benchmarks/NAME.c compiled as the studies' opening notes say (here at -O2, for any
+    target): the program's path, or a skip where there is no C compiler or no source tree."""
     import pathlib
-    import re
     import shutil
 
     import pytest
 
     root = pathlib.Path(__file__).resolve().parent.parent
-    source, include = root / "benchmarks" / "float_lanes.c", root / "include"
+    source, include = root / "benchmarks" / f"{name}.c", root / "include"
     cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if cc is None or not source.exists() or not include.is_dir():
         pytest.skip("no C compiler, or not a source tree")
-    exe = tmp_path / "float_lanes"
+    exe = tmp_path / name
     build = subprocess.run([cc, "-O2", "-std=c11", "-fno-trapping-math", "-ffp-contract=off",
                             f"-I{include}", str(source), "-o", str(exe), "-lm"],
                            capture_output=True, text=True, timeout=120)
     assert build.returncode == 0, build.stderr
-    r = subprocess.run([str(exe), "3000", "3"], capture_output=True, text=True, timeout=120)
+    return str(exe)
+
+
+def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
+    """benchmarks/float_lanes.c (the float-lane study of gradient + hessian, the loss and the
+    fused loss + gradient) compiles and reports every form within the contract's 1 ULP."""
+    import re
+
+    exe = _built_study(tmp_path, "float_lanes")
+    r = subprocess.run([exe, "3000", "3"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert [line.split("  ")[0] for line in lines] == [
@@ -193,38 +201,26 @@ def test_float_lane_study_builds_and_stays_within_one_ulp(tmp_path):
     for line, count in zip(lines, (2, 2, 1, 1, 2, 2)):
         errors = [float(v) for v in re.findall(r"(\d+\.\d+) ULP", line)]
         assert len(errors) == count and all(0.0 <= e <= 1.0 for e in errors), line
-    bad = subprocess.run([str(exe), "0"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run([exe, "0"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "usage" in bad.stderr
 
 
 def test_streaming_store_study_builds_and_gives_the_kernels_bits(tmp_path):
-    """benchmarks/streaming_stores.c (direct against streamed stores of the results) compiles
-    as its opening note says, times every form, and its streamed outputs are the direct
-    kernels' bits."""
-    import pathlib
+    """benchmarks/streaming_stores.c (direct against streamed stores of the results) compiles,
+    times every form, and its streamed outputs are the direct kernels' bits."""
     import platform
-    import shutil
 
     import pytest
 
     if platform.machine().lower() not in ("x86_64", "amd64"):
         pytest.skip("the study's streaming stores are x86-64's")
-    root = pathlib.Path(__file__).resolve().parent.parent
-    source, include = root / "benchmarks" / "streaming_stores.c", root / "include"
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if cc is None or not source.exists() or not include.is_dir():
-        pytest.skip("no C compiler, or not a source tree")
-    exe = tmp_path / "streaming_stores"
-    build = subprocess.run([cc, "-O2", "-std=c11", "-fno-trapping-math", "-ffp-contract=off",
-                            f"-I{include}", str(source), "-o", str(exe), "-lm"],
-                           capture_output=True, text=True, timeout=120)
-    assert build.returncode == 0, build.stderr
-    r = subprocess.run([str(exe), "5000", "3"], capture_output=True, text=True, timeout=120)
+    exe = _built_study(tmp_path, "streaming_stores")
+    r = subprocess.run([exe, "5000", "3"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert [line[:60].split("  ")[1].strip() for line in lines[:-1]] == [
         "float32 loss, direct", "float32 loss, streamed",
         "float64 gradient + hessian, direct", "float64 gradient + hessian, streamed"]
     assert lines[-1] == "direct and streamed outputs: the same bits"
-    bad = subprocess.run([str(exe), "5", "0"], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run([exe, "5", "0"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "usage" in bad.stderr
