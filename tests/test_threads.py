@@ -147,11 +147,15 @@ def test_a_team_slower_than_one_thread_gives_way_for_a_while(timed_regions):
     assert _threads.threads_for(None, big) > 1
     regions.regions.append((5.6, 0.4))
     assert _threads.threads_for(None, big) == 1
-    assert _threads.threads_for(3, big) == 3  # an explicit count is what was asked
+    # an explicit count gives way too, and small inputs stay on one thread as ever
+    assert _threads.threads_for(3, big) == 1
+    assert _threads.threads_for(-1, big) == 1
     clock.t += _threads.TEAM_BACKOFF * 0.9
     assert _threads.threads_for(None, big) == 1
+    assert _threads.threads_for(3, big) == 1
     clock.t += _threads.TEAM_BACKOFF * 0.2
     assert _threads.threads_for(None, big) > 1  # tried again after the backoff
+    assert _threads.threads_for(3, big) == 3  # and the explicit count is what was asked
     # slow again: twice as long, and so on up to TEAM_BACKOFF_MAX
     waits = []
     for _ in range(8):
@@ -209,6 +213,24 @@ def test_regions_are_timed():
     assert total > sums[1] and one > sums[2]
     wce_c.gradient_hessian(z, x, 2.0, n_threads=1)  # no region
     assert wce_c._kernels.team_timing()[0] == regions
+
+
+@pytest.mark.skipif(not wce_c._kernels.openmp_info()[0], reason="needs OpenMP")
+def test_an_explicit_count_gives_way_while_teams_stall(monkeypatch):
+    """Through the public API: during a backoff an explicit n_threads=2 call opens no
+    parallel region (and gives the same bits); after it, the call takes its two threads."""
+    x = np.linspace(-20.0, 20.0, 1 << 16)
+    z = (x > 0).astype(np.float64)
+    g1, h1 = wce_c.gradient_hessian(z, x, 2.0, n_threads=1)
+    monkeypatch.setitem(_threads._team, "until", _threads.time.monotonic() + 60.0)
+    before = wce_c._kernels.team_timing()[0]
+    g2, h2 = wce_c.gradient_hessian(z, x, 2.0, n_threads=2)
+    assert wce_c._kernels.team_timing()[0] == before
+    monkeypatch.setitem(_threads._team, "until", -math.inf)
+    g3, h3 = wce_c.gradient_hessian(z, x, 2.0, n_threads=2)
+    assert wce_c._kernels.team_timing()[0] == before + 1
+    for a, b in ((g1, g2), (g1, g3), (h1, h2), (h1, h3)):
+        assert a.tobytes() == b.tobytes()
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="needs /proc/loadavg")

@@ -20,7 +20,9 @@ Rules (DESIGN section 3):
   the default is one thread for ``TEAM_BACKOFF`` seconds; after that, each region that is
   slow again doubles the time, up to ``TEAM_BACKOFF_MAX``, and one that is not resets it.
 * ``-1``: every usable CPU.
-* a positive integer: that many threads, as asked.
+* a positive integer: that many threads, as asked (not cut to the CPUs free now).
+* ``-1`` and a positive integer alike give way to one thread during the backoff above: a
+  team of k that has just stalled calls twice in a row would stall the next ones too.
 * ``0``, a negative number other than -1, or anything that is not an integer: an error.
 
 Inputs smaller than ``parallel_min_size()`` (PARALLEL_MIN_SIZE float64 elements, twice as many
@@ -231,10 +233,13 @@ def threads_for(n_threads, n_elements: int, float32: bool = False) -> int:
         if cpus < 2 or omp_default < 2 or not team_responsive(now):
             return 1
         threads = min(omp_default, cpus, max(1, cpus - runnable_elsewhere()))
-    elif n_threads == -1:
-        threads = usable_cpus()
     else:
-        threads = n_threads
+        threads = usable_cpus() if n_threads == -1 else n_threads
+        # An explicit count is not cut to the free CPUs, but a team that has just stalled
+        # calls (team_responsive) gives way to one thread as the default's does: beside busy
+        # processes a team of k can hold every call for a time slice.
+        if threads > 1 and not team_responsive(time.monotonic()):
+            return 1
     threads = max(1, threads)
     if threads > 1:
         _state["parallel_ran"] = True
