@@ -185,8 +185,10 @@ def loss(
         Where to write the elementwise result (right shape and compute dtype, writable; may
         be one of the inputs).  Not allowed with a reduction.
     n_threads : int, optional
-        None: OpenMP's default, capped by the usable CPUs; -1: all CPUs; k > 0: k threads.
-        The result is bitwise the same for every value.
+        None: OpenMP's default, capped by the usable CPUs and those free now; -1: all CPUs;
+        k > 0: k threads.  Any of them runs on one thread for a while after thread teams
+        have stalled calls (busy processes beside this one).  The result is bitwise the same
+        for every value.
 
     Returns
     -------
