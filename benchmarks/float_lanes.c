@@ -51,17 +51,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "study.h"
 #include "wce_c/kernels.h"
 
 #define FMAF(a, b, c) __builtin_fmaf((a), (b), (c))
 #define SHIFTER_F 0x1.8p23f
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static inline uint32_t bits_f(float v) { uint32_t u; memcpy(&u, &v, 4); return u; }
 static inline float float_b(uint32_t u) { float v; memcpy(&v, &u, 4); return v; }
@@ -209,12 +203,6 @@ static double normal(void)
     return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const double u = *(const double *)a, v = *(const double *)b;
-    return (u > v) - (u < v);
-}
-
 /* |got - want| in ULP of the float nearest want. */
 static double ulp_error(float got, long double want)
 {
@@ -225,12 +213,9 @@ static double ulp_error(float got, long double want)
 
 int main(int argc, char **argv)
 {
-    const int64_t n = argc > 1 ? atol(argv[1]) : 10000;
-    const int repeats = argc > 2 ? atoi(argv[2]) : 41;
-    if (n < 1 || repeats < 1) {
-        fprintf(stderr, "usage: float_lanes [n >= 1] [repeats >= 1]\n");
-        return 2;
-    }
+    int64_t n;
+    int repeats;
+    if (study_args(argc, argv, "float_lanes", 10000, 41, &n, &repeats) != 0) return 2;
     float *z = malloc(n * sizeof *z), *x = malloc(n * sizeof *x);
     float *out[4];
     double *t = malloc(repeats * sizeof *t);
@@ -253,7 +238,7 @@ int main(int argc, char **argv)
     for (int form = 0; form < 6; ++form) {
         float *o1 = out[form % 2 * 2], *o2 = out[form % 2 * 2 + 1];
         for (int r = 0; r < repeats; ++r) {
-            const double t0 = now_s();
+            const double t0 = study_now_s();
             for (int j = 0; j < inner; ++j) {
                 switch (form) {
                 case 0: wce_gradient_hessian_f32(0, n, z, x, &q, 1, NULL, 0, o1, o2); break;
@@ -264,9 +249,9 @@ int main(int argc, char **argv)
                 default: loss_gradient_split(n, z, x, q, o1, o2); break;
                 }
             }
-            t[r] = (now_s() - t0) / inner / (double)n * 1e9;
+            t[r] = (study_now_s() - t0) / inner / (double)n * 1e9;
         }
-        qsort(t, repeats, sizeof *t, by_value);
+        study_sort(t, repeats);
         double worst_1 = 0.0, worst_2 = 0.0;
         for (int64_t i = 0; i < n; ++i) {
             const int one = z[i] == 1.0f;

@@ -29,16 +29,10 @@
 #include <omp.h>
 #endif
 
+#include "study.h"
 #include "wce_c/kernels.h"
 
 #define RUN 1024
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* dst[0..m) = src[0..m): ordinary stores up to a 16-byte boundary of dst, streaming stores of
  * 16 bytes from there, ordinary ones for what is left. */
@@ -101,20 +95,11 @@ static void run_form(int form, const inputs *in, int64_t start, int64_t stop)
     }
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const double u = *(const double *)a, v = *(const double *)b;
-    return (u > v) - (u < v);
-}
-
 int main(int argc, char **argv)
 {
-    const int64_t n = argc > 1 ? atol(argv[1]) : 10000000;
-    const int repeats = argc > 2 ? atoi(argv[2]) : 15;
-    if (n < 1 || repeats < 1) {
-        fprintf(stderr, "usage: streaming_stores [n >= 1] [repeats >= 1]\n");
-        return 2;
-    }
+    int64_t n;
+    int repeats;
+    if (study_args(argc, argv, "streaming_stores", 10000000, 15, &n, &repeats) != 0) return 2;
     float *zf = malloc(n * sizeof *zf), *xf = malloc(n * sizeof *xf);
     float *loss[2] = {malloc(n * sizeof(float)), malloc(n * sizeof(float))};
     double *zd = malloc(n * sizeof *zd), *xd = malloc(n * sizeof *xd);
@@ -151,7 +136,7 @@ int main(int argc, char **argv)
             inputs in = {zf, xf, zd, xd, 3.0f, loss[form % 2], 3.0, grad[form % 2],
                          hess[form % 2]};
             for (int r = 0; r < repeats; ++r) {
-                const double t0 = now_s();
+                const double t0 = study_now_s();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads)
                 {
@@ -161,9 +146,9 @@ int main(int argc, char **argv)
 #else
                 run_form(form, &in, 0, n);
 #endif
-                t[r] = (now_s() - t0) / (double)n * 1e9;
+                t[r] = (study_now_s() - t0) / (double)n * 1e9;
             }
-            qsort(t, repeats, sizeof *t, by_value);
+            study_sort(t, repeats);
             printf("%d thread(s)  %-38s %.3f ns/element (fastest %.3f, slowest %.3f)\n", threads,
                    names[form], t[repeats / 2], t[0], t[repeats - 1]);
         }
